@@ -1,0 +1,92 @@
+//! `s3presign batch`: one JSON result per input line, in order, streamed. A bad line becomes an
+//! error record and the run goes on.
+
+use std::io::{self, BufRead, Write};
+
+use crate::batch_line;
+use crate::errors::ItemError;
+use crate::output;
+use crate::presign::Presigner;
+use crate::request::RequestFields;
+
+/// Counts what happened, for the exit code.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub signed: u64,
+    pub failed: u64,
+}
+
+/// Reads every line of `input`, writes one record per line to `out`. Warnings that repeat on
+/// every URL (expiring credentials) reach `warn` once. Returns early only if `out` fails.
+pub fn run(
+    input: &mut impl BufRead,
+    out: &mut impl Write,
+    defaults: &RequestFields,
+    presigner: &mut Presigner,
+    warn: &mut dyn FnMut(&str),
+) -> io::Result<Tally> {
+    let mut tally = Tally::default();
+    let mut buffer = Vec::with_capacity(512);
+    let mut line_number: u64 = 0;
+    let mut warned = false;
+    loop {
+        buffer.clear();
+        if input.read_until(b'\n', &mut buffer)? == 0 {
+            break;
+        }
+        line_number += 1;
+        let line = trim_line_end(&buffer);
+        match batch_line::parse(line) {
+            Err(e) => {
+                tally.failed += 1;
+                output::write_error(out, line_number, &e.error, e.input.as_ref())?;
+            }
+            Ok(parsed) => {
+                let outcome = parsed
+                    .fields
+                    .over(defaults)
+                    .validate()
+                    .and_then(|request| presigner.presign(request));
+                match outcome {
+                    Ok(presigned) => {
+                        tally.signed += 1;
+                        if !warned {
+                            if let Some(w) = presigned.warnings.first() {
+                                warn(w);
+                                warned = true;
+                            }
+                        }
+                        output::write_url(out, line_number, &presigned)?;
+                    }
+                    Err(error) => {
+                        tally.failed += 1;
+                        write_item_error(out, line_number, &error, &parsed.input)?;
+                    }
+                }
+            }
+        }
+        // Flush whenever the input has nothing more buffered, so a caller that feeds lines one
+        // at a time (the PowerShell module) gets each answer at once, while a file or fast
+        // pipe still gets large writes.
+        if input.fill_buf()?.is_empty() {
+            out.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(tally)
+}
+
+fn write_item_error(
+    out: &mut impl Write,
+    line: u64,
+    error: &ItemError,
+    input: &serde_json::Map<String, serde_json::Value>,
+) -> io::Result<()> {
+    output::write_error(out, line, error, Some(input))
+}
+
+/// Drops the line terminator, `\n` or `\r\n`.
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}

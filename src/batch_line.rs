@@ -1,0 +1,172 @@
+//! Reading one batch input line into request fields, with the protocol's error codes.
+
+use serde_json::{Map, Value};
+
+use crate::errors::{ItemError, ItemErrorKind};
+use crate::request::{ExpiresIn, RequestFields};
+
+/// The fields a request line may carry (docs/protocol.md).
+const FIELDS: &[&str] = &[
+    "bucket",
+    "key",
+    "verb",
+    "expires",
+    "expires_in",
+    "version_id",
+    "content_type",
+];
+
+/// A line that was read: its fields, and the object itself to echo in an error record.
+pub struct ParsedLine {
+    pub fields: RequestFields,
+    pub input: Map<String, Value>,
+}
+
+/// A line that could not be read; `input` is the object when the line was at least one.
+pub struct LineError {
+    pub error: ItemError,
+    pub input: Option<Map<String, Value>>,
+}
+
+pub fn parse(line: &[u8]) -> Result<ParsedLine, LineError> {
+    let fail = |kind, message: String, input| LineError {
+        error: ItemError::new(kind, message),
+        input,
+    };
+    let text = match std::str::from_utf8(line) {
+        Ok(t) => t,
+        Err(e) => {
+            return Err(fail(
+                ItemErrorKind::InvalidJson,
+                format!("line is not valid UTF-8 (at byte {})", e.valid_up_to()),
+                None,
+            ))
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(fail(ItemErrorKind::EmptyLine, "line is empty; each line must be a JSON object".into(), None));
+    }
+    let object = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => map,
+        Ok(other) => {
+            return Err(fail(
+                ItemErrorKind::InvalidJson,
+                format!("line is a JSON {}, not an object such as {{\"bucket\":\"b\",\"key\":\"k\"}}", kind_of(&other)),
+                None,
+            ))
+        }
+        Err(e) => {
+            return Err(fail(
+                ItemErrorKind::InvalidJson,
+                format!("line is not valid JSON: {e}"),
+                None,
+            ))
+        }
+    };
+    match fields_of(&object) {
+        Ok(fields) => Ok(ParsedLine { fields, input: object }),
+        Err(error) => Err(LineError { error, input: Some(object) }),
+    }
+}
+
+fn fields_of(object: &Map<String, Value>) -> Result<RequestFields, ItemError> {
+    if let Some(unknown) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+        return Err(ItemError::new(
+            ItemErrorKind::UnknownField,
+            format!("unknown field \"{unknown}\"; a line may have: {}", FIELDS.join(", ")),
+        ));
+    }
+    let mut fields = RequestFields::default();
+    for (name, value) in object {
+        if value.is_null() {
+            continue; // null means "not given", as in many CSV-to-JSON converters.
+        }
+        let slot = match name.as_str() {
+            "bucket" => &mut fields.bucket,
+            "key" => &mut fields.key,
+            "verb" => &mut fields.verb,
+            "expires" => &mut fields.expires,
+            "version_id" => &mut fields.version_id,
+            "content_type" => &mut fields.content_type,
+            "expires_in" => {
+                fields.expires_in = Some(match value {
+                    Value::String(s) => ExpiresIn::Text(s.clone()),
+                    Value::Number(n) => match n.as_i64() {
+                        Some(s) => ExpiresIn::Seconds(s),
+                        None => {
+                            return Err(ItemError::new(
+                                ItemErrorKind::InvalidExpiry,
+                                format!("expires_in: {n} is not a whole number of seconds"),
+                            ))
+                        }
+                    },
+                    other => return Err(wrong_type(name, "a string or a number of seconds", other)),
+                });
+                continue;
+            }
+            _ => unreachable!("unknown fields were refused above"),
+        };
+        match value {
+            Value::String(s) => *slot = Some(s.clone()),
+            other => return Err(wrong_type(name, "a string", other)),
+        }
+    }
+    Ok(fields)
+}
+
+fn wrong_type(name: &str, expected: &str, got: &Value) -> ItemError {
+    ItemError::new(
+        ItemErrorKind::InvalidField,
+        format!("field \"{name}\" must be {expected}, not a JSON {}", kind_of(got)),
+    )
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(line: &str) -> &'static str {
+        match parse(line.as_bytes()) {
+            Ok(_) => "ok",
+            Err(e) => e.error.kind.code(),
+        }
+    }
+
+    #[test]
+    fn error_codes() {
+        assert_eq!(code(r#"{"bucket":"b","key":"k"}"#), "ok");
+        assert_eq!(code("{\"bucket\":"), "invalid_json");
+        assert_eq!(code("[1,2]"), "invalid_json");
+        assert_eq!(code("   "), "empty_line");
+        assert_eq!(code(r#"{"expries":"1h"}"#), "unknown_field");
+        assert_eq!(code(r#"{"key":5}"#), "invalid_field");
+        assert_eq!(code(r#"{"expires_in":1.5}"#), "invalid_expiry");
+        assert_eq!(code(r#"{"expires_in":true}"#), "invalid_field");
+        assert_eq!(parse(b"\xff\xfe").err().unwrap().error.kind.code(), "invalid_json");
+    }
+
+    #[test]
+    fn echoes_the_object_when_fields_are_wrong() {
+        let err = parse(br#"{"bucket":"b","key":7}"#).err().unwrap();
+        assert_eq!(err.input.unwrap()["bucket"], "b");
+        assert!(err.error.message.contains("\"key\""));
+    }
+
+    #[test]
+    fn numbers_and_nulls() {
+        let ok = parse(br#"{"key":"k","expires_in":900,"version_id":null}"#).ok().unwrap();
+        assert_eq!(ok.fields.expires_in, Some(ExpiresIn::Seconds(900)));
+        assert_eq!(ok.fields.version_id, None);
+    }
+}

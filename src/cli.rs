@@ -1,0 +1,138 @@
+//! Command-line flags. Each flag is defined once here and shared by `url` and `batch`, where it
+//! is the default for every line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::request::{ExpiresIn, RequestFields};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "s3presign",
+    version,
+    about = "Make pre-signed S3 URLs (SigV4), one at a time or in bulk",
+    long_about = "Make pre-signed S3 URLs (SigV4), one at a time or in bulk.\n\n\
+        Credentials and region come from the AWS SDK's usual places: environment variables, \
+        ~/.aws/config and ~/.aws/credentials (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE), \
+        named profiles with SSO, assume-role or credential_process. Signing with long-term keys \
+        makes no network call.",
+    after_help = "Exit codes: 0 all signed, 1 some requests failed, 2 usage or setup failure."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign one request and print it.
+    Url(UrlArgs),
+    /// Sign requests read as JSON Lines on stdin; write one JSON result per line (docs/protocol.md).
+    Batch(BatchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UrlArgs {
+    #[command(flatten)]
+    pub request: RequestFlags,
+    #[command(flatten)]
+    pub session: SessionFlags,
+    /// What to print: the bare URL, the JSON result, or a table.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Url)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub request: RequestFlags,
+    #[command(flatten)]
+    pub session: SessionFlags,
+    /// Protocol version the caller expects; only 1 exists.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1))]
+    pub protocol: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Url,
+    Json,
+    Table,
+}
+
+/// What to sign. In `batch`, these are the defaults for every line.
+#[derive(Debug, Args)]
+pub struct RequestFlags {
+    /// Bucket name (or access point ARN).
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// Object key, as stored (not URL-encoded).
+    #[arg(long, allow_hyphen_values = true)]
+    pub key: Option<String>,
+    /// HTTP method the URL is for: GET, PUT, HEAD or DELETE [default: GET].
+    #[arg(long)]
+    pub verb: Option<String>,
+    /// Expiry instant: 2025-01-31, 2025-01-31T18:00:00Z, 2025-01-31T18:00:00+01:00 (no offset = UTC).
+    #[arg(long, conflicts_with = "expires_in")]
+    pub expires: Option<String>,
+    /// Lifetime from the signing time: 90s, 15m, 12h, 7d, 1d12h or seconds [default: 1h; at most 7d].
+    #[arg(long)]
+    pub expires_in: Option<String>,
+    /// Sign for this object version.
+    #[arg(long)]
+    pub version_id: Option<String>,
+    /// For PUT: the Content-Type the uploader must send (it is signed).
+    #[arg(long)]
+    pub content_type: Option<String>,
+}
+
+impl RequestFlags {
+    pub fn to_fields(&self) -> RequestFields {
+        RequestFields {
+            bucket: self.bucket.clone(),
+            key: self.key.clone(),
+            verb: self.verb.clone(),
+            expires: self.expires.clone(),
+            expires_in: self.expires_in.clone().map(ExpiresIn::Text),
+            version_id: self.version_id.clone(),
+            content_type: self.content_type.clone(),
+        }
+    }
+}
+
+/// How to sign: credentials, region, endpoint and time. Resolved once per process.
+#[derive(Debug, Args)]
+pub struct SessionFlags {
+    /// Named profile from the AWS config/credentials files (overrides AWS_PROFILE and
+    /// credentials in environment variables).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Use this shared credentials file instead of ~/.aws/credentials.
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// Region, e.g. eu-west-1 [default: from AWS_REGION or the profile].
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Custom S3-compatible endpoint, e.g. https://minio.example.com:9000.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Put the bucket in the path (https://host/bucket/key) instead of the host name.
+    #[arg(long)]
+    pub path_style: bool,
+    /// Use the S3 Transfer Acceleration endpoint.
+    #[arg(long)]
+    pub accelerate: bool,
+    /// Use the dual-stack (IPv4 and IPv6) endpoint.
+    #[arg(long)]
+    pub dualstack: bool,
+    /// Make http:// URLs instead of https://.
+    #[arg(long)]
+    pub http: bool,
+    /// Signing time (RFC 3339) instead of now, for reproducible URLs or URLs valid later.
+    #[arg(long, value_name = "INSTANT")]
+    pub start_time: Option<String>,
+    /// Refuse a request whose URL would outlive the signing credentials, instead of warning.
+    #[arg(long)]
+    pub strict_expiry: bool,
+}

@@ -1,0 +1,113 @@
+//! The two kinds of failure: one request that can't be signed (the run goes on) and a setup
+//! failure that stops the run before anything is signed. Codes are part of the protocol.
+
+use std::fmt;
+
+/// Why one request could not be signed. The `code()` strings are stable (docs/protocol.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemErrorKind {
+    InvalidJson,
+    EmptyLine,
+    UnknownField,
+    InvalidField,
+    MissingBucket,
+    MissingKey,
+    InvalidBucket,
+    InvalidKey,
+    InvalidVerb,
+    InvalidExpiry,
+    ConflictingExpiry,
+    ExpiryInPast,
+    ExpiryTooFar,
+    CredentialsExpireFirst,
+    ContentTypeNotPut,
+    Endpoint,
+    Signing,
+}
+
+impl ItemErrorKind {
+    pub fn code(self) -> &'static str {
+        use ItemErrorKind::*;
+        match self {
+            InvalidJson => "invalid_json",
+            EmptyLine => "empty_line",
+            UnknownField => "unknown_field",
+            InvalidField => "invalid_field",
+            MissingBucket => "missing_bucket",
+            MissingKey => "missing_key",
+            InvalidBucket => "invalid_bucket",
+            InvalidKey => "invalid_key",
+            InvalidVerb => "invalid_verb",
+            InvalidExpiry => "invalid_expiry",
+            ConflictingExpiry => "conflicting_expiry",
+            ExpiryInPast => "expiry_in_past",
+            ExpiryTooFar => "expiry_too_far",
+            CredentialsExpireFirst => "credentials_expire_first",
+            ContentTypeNotPut => "content_type_not_put",
+            Endpoint => "endpoint",
+            Signing => "signing",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemError {
+    pub kind: ItemErrorKind,
+    pub message: String,
+}
+
+impl ItemError {
+    pub fn new(kind: ItemErrorKind, message: impl Into<String>) -> Self {
+        ItemError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ItemError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Why nothing can be signed at all. The `code()` strings are stable (docs/protocol.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetupErrorKind {
+    UnknownProfile,
+    NoCredentials,
+    NoRegion,
+    Usage,
+}
+
+impl SetupErrorKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            SetupErrorKind::UnknownProfile => "unknown_profile",
+            SetupErrorKind::NoCredentials => "no_credentials",
+            SetupErrorKind::NoRegion => "no_region",
+            SetupErrorKind::Usage => "usage",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SetupError {
+    pub kind: SetupErrorKind,
+    pub message: String,
+}
+
+impl SetupError {
+    pub fn new(kind: SetupErrorKind, message: impl Into<String>) -> Self {
+        SetupError {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -1,0 +1,145 @@
+//! The JSON records of docs/protocol.md, and the human outputs of `s3presign url`.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::errors::{ItemError, SetupError};
+use crate::expiry::format_utc;
+use crate::presign::Presigned;
+
+#[derive(Serialize)]
+struct UrlRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    line: u64,
+    bucket: &'a str,
+    key: &'a str,
+    verb: &'static str,
+    url: &'a str,
+    region: &'a str,
+    signed_at: String,
+    requested_expiry: &'a str,
+    expires_at: String,
+    expires_in_seconds: i64,
+    credentials_expire_at: Option<String>,
+    effective_expires_at: String,
+    version_id: Option<&'a str>,
+    content_type: Option<&'a str>,
+    #[serde(serialize_with = "headers_as_object")]
+    headers: &'a [(&'static str, String)],
+    warnings: &'a [String],
+}
+
+fn headers_as_object<S: Serializer>(headers: &&[(&'static str, String)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(headers.len()))?;
+    for (name, value) in headers.iter() {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
+}
+
+#[derive(Serialize)]
+struct ErrorRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    line: u64,
+    code: &'static str,
+    message: &'a str,
+    input: Option<&'a Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+struct FatalRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    code: &'static str,
+    message: &'a str,
+}
+
+pub fn write_url(out: &mut impl Write, line: u64, p: &Presigned) -> io::Result<()> {
+    let record = UrlRecord {
+        kind: "url",
+        line,
+        bucket: &p.bucket,
+        key: &p.key,
+        verb: p.verb.as_str(),
+        url: &p.url,
+        region: &p.region,
+        signed_at: format_utc(p.signed_at),
+        requested_expiry: &p.requested_expiry,
+        expires_at: format_utc(p.expires_at),
+        expires_in_seconds: p.expires_in_seconds,
+        credentials_expire_at: p.credentials_expire_at.map(format_utc),
+        effective_expires_at: format_utc(p.effective_expires_at),
+        version_id: p.version_id.as_deref(),
+        content_type: p.content_type.as_deref(),
+        headers: &p.headers,
+        warnings: &p.warnings,
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}
+
+/// `message` is prefixed with the line number, so that it stands on its own in a log.
+pub fn write_error(
+    out: &mut impl Write,
+    line: u64,
+    error: &ItemError,
+    input: Option<&Map<String, Value>>,
+) -> io::Result<()> {
+    let message = format!("line {line}: {}", error.message);
+    let record = ErrorRecord {
+        kind: "error",
+        line,
+        code: error.kind.code(),
+        message: &message,
+        input,
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}
+
+pub fn write_fatal(out: &mut impl Write, error: &SetupError) -> io::Result<()> {
+    let record = FatalRecord {
+        kind: "fatal",
+        code: error.kind.code(),
+        message: &error.message,
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}
+
+/// A two-column table for one URL: what was asked, what it became, and the URL itself.
+pub fn table(p: &Presigned) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec!["Field", "Value"]);
+    let mut row = |name: &str, value: String| {
+        table.add_row(vec![name.to_string(), value]);
+    };
+    row("Bucket", p.bucket.clone());
+    row("Key", p.key.clone());
+    row("Verb", p.verb.as_str().to_string());
+    if let Some(v) = &p.version_id {
+        row("Version id", v.clone());
+    }
+    row("Region", p.region.clone());
+    row("Signed at (UTC)", format_utc(p.signed_at));
+    row("Requested expiry", p.requested_expiry.clone());
+    row("Expires at (UTC)", format_utc(p.expires_at));
+    if let Some(c) = p.credentials_expire_at {
+        row("Credentials expire (UTC)", format_utc(c));
+        row("Works until (UTC)", format_utc(p.effective_expires_at));
+    }
+    for (name, value) in &p.headers {
+        row("Send header", format!("{name}: {value}"));
+    }
+    row("URL", p.url.clone());
+    table.to_string()
+}

@@ -1,0 +1,136 @@
+//! Turns a valid request into a pre-signed URL: signing time, expiry rules, the credentials'
+//! own expiry, endpoint, and the signer.
+
+use std::time::{Duration, SystemTime};
+
+use aws_smithy_runtime_api::client::identity::Identity;
+use chrono::{DateTime, SubsecRound, Utc};
+
+use crate::endpoint::EndpointResolver;
+use crate::errors::{ItemError, ItemErrorKind};
+use crate::expiry::{self, format_utc};
+use crate::request::{Request, Verb};
+use crate::session::Session;
+use crate::signer::{presign_url, SignInput};
+use crate::uri_encode::{encode_key, encode_query};
+
+/// A signed request and everything a user needs to know about it.
+#[derive(Clone, Debug)]
+pub struct Presigned {
+    pub bucket: String,
+    pub key: String,
+    pub verb: Verb,
+    pub url: String,
+    pub region: String,
+    pub signed_at: DateTime<Utc>,
+    pub requested_expiry: String,
+    pub expires_at: DateTime<Utc>,
+    pub expires_in_seconds: i64,
+    pub credentials_expire_at: Option<DateTime<Utc>>,
+    pub effective_expires_at: DateTime<Utc>,
+    pub version_id: Option<String>,
+    pub content_type: Option<String>,
+    /// Headers the client must send because they are signed.
+    pub headers: Vec<(&'static str, String)>,
+    pub warnings: Vec<String>,
+}
+
+pub struct Presigner {
+    identity: Identity,
+    credentials_expire_at: Option<DateTime<Utc>>,
+    endpoints: EndpointResolver,
+    /// Fixed signing time (`--start-time`); otherwise each request is signed "now".
+    start_time: Option<DateTime<Utc>>,
+    strict_expiry: bool,
+}
+
+impl Presigner {
+    pub fn new(
+        session: &Session,
+        endpoints: EndpointResolver,
+        start_time: Option<DateTime<Utc>>,
+        strict_expiry: bool,
+    ) -> Self {
+        Presigner {
+            identity: session.credentials.clone().into(),
+            credentials_expire_at: session.credentials_expire_at,
+            endpoints,
+            start_time,
+            strict_expiry,
+        }
+    }
+
+    pub fn presign(&mut self, request: Request) -> Result<Presigned, ItemError> {
+        // X-Amz-Date has whole seconds; sign at exactly the instant we report.
+        let signed_at = self.start_time.unwrap_or_else(Utc::now).trunc_subsecs(0);
+        let expiry = expiry::resolve(&request.expiry, signed_at)?;
+
+        let mut warnings = Vec::new();
+        let mut effective_expires_at = expiry.expires_at;
+        if let Some(credentials_end) = self.credentials_expire_at {
+            if credentials_end < expiry.expires_at {
+                let message = format!(
+                    "the signing credentials expire at {}, before the requested expiry {}: the URL stops working at {}. Use longer-lived credentials or a shorter expiry",
+                    format_utc(credentials_end),
+                    format_utc(expiry.expires_at),
+                    format_utc(credentials_end)
+                );
+                if self.strict_expiry {
+                    return Err(ItemError::new(
+                        ItemErrorKind::CredentialsExpireFirst,
+                        format!("{message} (refused because of --strict-expiry)"),
+                    ));
+                }
+                effective_expires_at = credentials_end;
+                warnings.push(message);
+            }
+        }
+
+        let endpoint = self.endpoints.resolve(&request.bucket)?;
+        let mut url = format!("{}/{}", endpoint.base, encode_key(&request.key));
+        if let Some(version_id) = &request.version_id {
+            url.push_str("?versionId=");
+            url.push_str(&encode_query(version_id));
+        }
+        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        if let Some(content_type) = &request.content_type {
+            headers.push(("Content-Type", content_type.clone()));
+        }
+        let signed_headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+
+        let url = presign_url(
+            &SignInput {
+                method: request.verb.as_str(),
+                url: &url,
+                headers: &signed_headers,
+                region: &endpoint.signing_region,
+                service: &endpoint.signing_name,
+                signed_at: SystemTime::from(signed_at),
+                expires_in: Duration::from_secs(expiry.seconds as u64),
+            },
+            &self.identity,
+        )
+        .map_err(|e| ItemError::new(ItemErrorKind::Signing, format!("signing failed: {e}")))?;
+
+        Ok(Presigned {
+            requested_expiry: request.expiry.requested(),
+            bucket: request.bucket,
+            key: request.key,
+            verb: request.verb,
+            url,
+            region: endpoint.signing_region,
+            signed_at,
+            expires_at: expiry.expires_at,
+            expires_in_seconds: expiry.seconds,
+            credentials_expire_at: self.credentials_expire_at,
+            effective_expires_at,
+            version_id: request.version_id,
+            content_type: request.content_type,
+            headers,
+            warnings,
+        })
+    }
+}

@@ -1,0 +1,160 @@
+//! Credentials and region, resolved once per process through the AWS SDK's providers.
+//!
+//! `--profile` selects a profile outright (as in the AWS CLI, it beats credentials in environment
+//! variables); without it the SDK's default chain applies: environment, AWS_PROFILE or the
+//! default profile, web identity, container and instance metadata.
+
+use std::path::PathBuf;
+
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::BehaviorVersion;
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::Credentials;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_types::os_shim_internal::{Env, Fs};
+use aws_types::region::Region;
+use chrono::{DateTime, Utc};
+
+use crate::cli::SessionFlags;
+use crate::errors::{SetupError, SetupErrorKind};
+
+/// What every request of a run is signed with.
+pub struct Session {
+    /// `Credentials`' own Debug output hides the secret key and session token.
+    pub credentials: Credentials,
+    pub region: String,
+    /// When temporary credentials (role, SSO, session) stop working; None for long-term keys.
+    pub credentials_expire_at: Option<DateTime<Utc>>,
+}
+
+pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
+    let files = profile_files(flags);
+    let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+    let chosen_profile = flags.profile.clone().or(env_profile);
+    if let Some(profile) = &chosen_profile {
+        check_profile_exists(profile, &files, flags).await?;
+    }
+
+    #[allow(deprecated)] // ProfileFiles is the name ConfigLoader still takes.
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).profile_files(files.clone());
+    if let Some(region) = &flags.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(profile) = &flags.profile {
+        loader = loader.profile_name(profile).credentials_provider(
+            ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .profile_files(files.clone())
+                .build(),
+        );
+    }
+    let config = loader.load().await;
+
+    let region = config.region().map(|r| r.to_string()).ok_or_else(|| {
+        SetupError::new(
+            SetupErrorKind::NoRegion,
+            "no AWS region is set: pass --region (-Region in PowerShell), set AWS_REGION, or add \
+             'region = ...' to the profile in your AWS config file",
+        )
+    })?;
+
+    let provider = config.credentials_provider().ok_or_else(no_credentials_hint)?;
+    let credentials = provider.provide_credentials().await.map_err(|e| {
+        // The provider's error chain names the source that failed (SSO login expired, a
+        // credential_process exit code, ...); it never contains key material.
+        SetupError::new(
+            SetupErrorKind::NoCredentials,
+            format!(
+                "could not load AWS credentials{}: {}. {}",
+                chosen_profile
+                    .as_deref()
+                    .map(|p| format!(" for profile '{p}'"))
+                    .unwrap_or_default(),
+                DisplayErrorContext(&e),
+                CREDENTIALS_HINT
+            ),
+        )
+    })?;
+    let credentials_expire_at = credentials.expiry().map(DateTime::<Utc>::from);
+    Ok(Session {
+        credentials,
+        region,
+        credentials_expire_at,
+    })
+}
+
+const CREDENTIALS_HINT: &str = "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile \
+     with --profile (-ProfileName), or run 'aws sso login' for SSO profiles";
+
+fn no_credentials_hint() -> SetupError {
+    SetupError::new(
+        SetupErrorKind::NoCredentials,
+        format!("no AWS credentials were found. {CREDENTIALS_HINT}"),
+    )
+}
+
+fn profile_files(flags: &SessionFlags) -> EnvConfigFiles {
+    let mut builder = EnvConfigFiles::builder().include_default_config_file(true);
+    builder = match &flags.credentials_file {
+        Some(path) => builder
+            .include_default_credentials_file(false)
+            .with_file(EnvConfigFileKind::Credentials, path.clone()),
+        None => builder.include_default_credentials_file(true),
+    };
+    builder.build()
+}
+
+/// An unknown profile is a setup error that lists the profiles that do exist, instead of the
+/// SDK's silent fall-through to other credential sources.
+async fn check_profile_exists(
+    profile: &str,
+    files: &EnvConfigFiles,
+    flags: &SessionFlags,
+) -> Result<(), SetupError> {
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), files, None)
+        .await
+        .map_err(|e| {
+            SetupError::new(
+                SetupErrorKind::UnknownProfile,
+                format!("could not read the AWS config files: {}", DisplayErrorContext(&e)),
+            )
+        })?;
+    if set.get_profile(profile).is_some() {
+        return Ok(());
+    }
+    let mut found: Vec<&str> = set.profiles().collect();
+    found.sort_unstable();
+    let found = if found.is_empty() {
+        "none".to_string()
+    } else {
+        found.join(", ")
+    };
+    let (config, credentials) = file_locations(flags);
+    Err(SetupError::new(
+        SetupErrorKind::UnknownProfile,
+        format!(
+            "profile '{profile}' was not found in {} or {}; profiles found: {found}. Choose one \
+             with --profile (-ProfileName) or AWS_PROFILE",
+            config.display(),
+            credentials.display()
+        ),
+    ))
+}
+
+/// Where the config and credentials files are looked for, for messages.
+fn file_locations(flags: &SessionFlags) -> (PathBuf, PathBuf) {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("~"));
+    let config = std::env::var_os("AWS_CONFIG_FILE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".aws").join("config"));
+    let credentials = flags.credentials_file.clone().unwrap_or_else(|| {
+        std::env::var_os("AWS_SHARED_CREDENTIALS_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".aws").join("credentials"))
+    });
+    (config, credentials)
+}
