@@ -1,0 +1,136 @@
+//! `s3presign batch`: the JSON Lines protocol, order, per-line errors and exit codes.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn one_result_per_line_in_order_and_bad_lines_do_not_stop_the_run() {
+    let input = [
+        r#"{"bucket":"b-1","key":"first"}"#,
+        r#"not json"#,
+        r#"{"key":"no-bucket-here"}"#,
+        r#""#,
+        r#"{"bucket":"b-1","key":"k","expries":"1h"}"#,
+        r#"{"bucket":"b-1","key":"k","verb":"PATCH"}"#,
+        r#"{"bucket":"b-1","key":"k","expires":"next tuesday"}"#,
+        r#"{"bucket":"b-1","key":"k","expires_in":"30d"}"#,
+        r#"{"bucket":"Bad_Bucket!","key":"k"}"#,
+        r#"{"bucket":"b-1","key":""}"#,
+        r#"{"bucket":"b-1","key":7}"#,
+        r#"{"bucket":"b-1","key":"last","verb":"delete","expires_in":60}"#,
+    ]
+    .join("\n");
+    let run = s3presign().with_example_keys().args(["batch"]).run_with_stdin(&input);
+    run.expect_code(1);
+    let records = run.records();
+    let expected = [
+        "url", "invalid_json", "missing_bucket", "empty_line", "unknown_field", "invalid_verb",
+        "invalid_expiry", "expiry_too_far", "invalid_bucket", "missing_key", "invalid_field", "url",
+    ];
+    assert_eq!(records.len(), expected.len(), "{}", run.stdout);
+    for (i, (record, code)) in records.iter().zip(expected).enumerate() {
+        assert_eq!(record["line"], (i + 1) as u64, "{record}");
+        if code == "url" {
+            assert_eq!(record["type"], "url", "{record}");
+        } else {
+            assert_eq!(record["type"], "error", "{record}");
+            assert_eq!(record["code"], code, "{record}");
+            let message = record["message"].as_str().unwrap();
+            assert!(message.starts_with(&format!("line {}: ", i + 1)), "{message}");
+        }
+    }
+    assert_eq!(records[11]["verb"], "DELETE");
+    assert_eq!(records[11]["expires_in_seconds"], 60);
+    // What could be read of a bad line comes back with its error.
+    assert_eq!(records[8]["input"]["bucket"], "Bad_Bucket!");
+    assert_eq!(records[1]["input"], serde_json::Value::Null);
+    assert!(records[4]["message"].as_str().unwrap().contains("\"expries\""));
+}
+
+#[test]
+fn flags_are_defaults_and_lines_override_them() {
+    let input = [
+        r#"{"key":"a"}"#,
+        r#"{"key":"b","bucket":"other-bucket","expires_in":"15m"}"#,
+        r#"{"key":"c","expires":"2025-01-01T06:00:00Z"}"#,
+    ]
+    .join("\n");
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch", "--bucket", "default-bucket", "--expires-in", "2h", "--start-time", "2025-01-01T00:00:00Z"])
+        .run_with_stdin(&input);
+    run.expect_code(0);
+    let r = run.records();
+    assert_eq!(r[0]["bucket"], "default-bucket");
+    assert_eq!(r[0]["expires_in_seconds"], 7200);
+    assert_eq!(r[1]["bucket"], "other-bucket");
+    assert_eq!(r[1]["expires_in_seconds"], 900);
+    // A line's own expiry replaces --expires-in rather than conflicting with it.
+    assert_eq!(r[2]["expires_at"], "2025-01-01T06:00:00Z");
+}
+
+#[test]
+fn all_good_lines_exit_0_and_crlf_lines_are_accepted() {
+    let input = "{\"bucket\":\"b-1\",\"key\":\"x\"}\r\n{\"bucket\":\"b-1\",\"key\":\"y\"}\r\n";
+    let run = s3presign().with_example_keys().args(["batch"]).run_with_stdin(input);
+    run.expect_code(0);
+    let r = run.records();
+    assert_eq!(r.len(), 2);
+    assert_eq!(r[1]["key"], "y", "the \\r is not part of the key");
+}
+
+#[test]
+fn empty_input_is_success_with_no_output() {
+    let run = s3presign().with_example_keys().args(["batch"]).run();
+    run.expect_code(0);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn setup_failures_exit_2_with_a_fatal_record() {
+    let run = s3presign()
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .args(["batch"])
+        .run_with_stdin("{\"bucket\":\"b-1\",\"key\":\"x\"}\n");
+    run.expect_code(2);
+    let r = run.records();
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0]["type"], "fatal");
+    assert_eq!(r[0]["code"], "no_region");
+    assert!(run.stderr.contains("--region"), "{}", run.stderr);
+
+    let run = s3presign().env("AWS_REGION", "us-east-1").args(["batch"]).run();
+    run.expect_code(2);
+    assert_eq!(run.records()[0]["code"], "no_credentials");
+    assert!(run.stderr.contains("AWS_ACCESS_KEY_ID"), "{}", run.stderr);
+
+    let run = s3presign().with_example_keys().args(["batch", "--protocol", "2"]).run();
+    run.expect_code(2);
+}
+
+#[test]
+fn a_large_batch_streams_every_result_in_order() {
+    let lines = 20_000;
+    let mut input = String::new();
+    for i in 0..lines {
+        if i % 7 == 3 {
+            input.push_str("{\"bucket\":\"b-1\",\"key\":\"\"}\n");
+        } else {
+            input.push_str(&format!("{{\"bucket\":\"b-1\",\"key\":\"obj/{i}\"}}\n"));
+        }
+    }
+    let run = s3presign().with_example_keys().args(["batch"]).run_with_stdin(&input);
+    run.expect_code(1);
+    let records = run.records();
+    assert_eq!(records.len(), lines);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r["line"], (i + 1) as u64);
+        if i % 7 == 3 {
+            assert_eq!(r["code"], "missing_key");
+        } else {
+            assert_eq!(r["key"], format!("obj/{i}"));
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Shared by the integration tests: running the real binary in a clean environment, a
+//! signature-checking S3 server (s3s-fs) on 127.0.0.1, and a plain HTTP client.
+#![allow(dead_code)] // Each test crate uses a different part of this module.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// AWS's documented example keys: signing needs no account and no network.
+pub const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
+pub const SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+pub fn bin_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_s3presign"))
+}
+
+/// A command for the binary with no AWS settings inherited from the machine, a private HOME
+/// (so ~/.aws is empty), and instance metadata disabled (tests never touch the network).
+pub struct S3Presign {
+    command: Command,
+    _home: tempfile::TempDir,
+}
+
+pub fn s3presign() -> S3Presign {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = Command::new(bin_path());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("AWS_") {
+            command.env_remove(&name);
+        }
+    }
+    command
+        .env("HOME", home.path())
+        .env("USERPROFILE", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.path().join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("no-credentials"));
+    S3Presign { command, _home: home }
+}
+
+impl S3Presign {
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        self.command.args(args);
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Self {
+        self.command.env(name, value);
+        self
+    }
+
+    /// Static example credentials and a region in the environment.
+    pub fn with_example_keys(self) -> Self {
+        self.env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env("AWS_REGION", "us-east-1")
+    }
+
+    pub fn run(self) -> Run {
+        self.run_with_stdin("")
+    }
+
+    pub fn run_with_stdin(mut self, stdin: &str) -> Run {
+        let mut child = self
+            .command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the s3presign binary runs");
+        let mut pipe = child.stdin.take().unwrap();
+        let input = stdin.as_bytes().to_vec();
+        let writer = std::thread::spawn(move || {
+            let _ = pipe.write_all(&input);
+        });
+        let output = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        Run::from(output)
+    }
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().expect("exited, not killed"),
+            stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+impl Run {
+    /// The JSON records on stdout, one per line.
+    pub fn records(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "exit code\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        self
+    }
+}
+
+/// Writes a file under `dir` and returns its path.
+pub fn write_file(dir: &Path, name: &str, contents: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+/// s3s-fs serving a temporary directory on 127.0.0.1, checking SigV4 with the example keys.
+/// Buckets are directories and objects are files, so tests set up state on disk directly.
+pub struct TestServer {
+    pub endpoint: String,
+    pub root: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start() -> TestServer {
+        let root = tempfile::tempdir().unwrap();
+        let fs = s3s_fs::FileSystem::new(root.path()).unwrap();
+        let mut builder = s3s::service::S3ServiceBuilder::new(fs);
+        builder.set_auth(s3s::auth::SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
+        let service = builder.build();
+
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let (shutdown_tx, mut shutdown_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                let http = hyper_util::server::conn::auto::Builder::new(
+                    hyper_util::rt::TokioExecutor::new(),
+                );
+                loop {
+                    tokio::select! {
+                        accepted = listener.accept() => {
+                            let Ok((socket, _)) = accepted else { continue };
+                            let conn = http
+                                .serve_connection(hyper_util::rt::TokioIo::new(socket), service.clone())
+                                .into_owned();
+                            tokio::spawn(async move { let _ = conn.await; });
+                        }
+                        _ = &mut shutdown_rx => break,
+                    }
+                }
+            });
+        });
+        let addr = addr_rx.recv().expect("the test server starts");
+        TestServer {
+            endpoint: format!("http://{addr}"),
+            root,
+            shutdown: Some(shutdown_tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn create_bucket(&self, bucket: &str) {
+        std::fs::create_dir_all(self.root.path().join(bucket)).unwrap();
+    }
+
+    pub fn put_object(&self, bucket: &str, key: &str, body: &[u8]) {
+        let path = self.root.path().join(bucket).join(key);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+
+    pub fn object(&self, bucket: &str, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.root.path().join(bucket).join(key)).ok()
+    }
+
+    /// A command signing for this server: path style, plain HTTP, example keys.
+    pub fn s3presign(&self) -> S3Presign {
+        s3presign()
+            .with_example_keys()
+            .args(["--endpoint-url", &self.endpoint, "--path-style"])
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// What a customer's HTTP client gets back.
+pub struct Fetched {
+    pub status: u16,
+    pub body: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Uses a URL as a customer would: a plain HTTP client, nothing AWS-specific.
+pub fn fetch(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Fetched {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = agent
+        .run(request.body(body.to_vec()).unwrap())
+        .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = response.into_body().read_to_string().unwrap_or_default();
+    Fetched { status, body, headers }
+}
