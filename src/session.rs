@@ -11,7 +11,6 @@ use aws_config::BehaviorVersion;
 use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::region::Region;
 use chrono::{DateTime, Utc};
@@ -71,7 +70,7 @@ pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
                     .as_deref()
                     .map(|p| format!(" for profile '{p}'"))
                     .unwrap_or_default(),
-                DisplayErrorContext(&e),
+                describe(&e),
                 CREDENTIALS_HINT
             ),
         )
@@ -117,7 +116,7 @@ async fn check_profile_exists(
         .map_err(|e| {
             SetupError::new(
                 SetupErrorKind::UnknownProfile,
-                format!("could not read the AWS config files: {}", DisplayErrorContext(&e)),
+                format!("could not read the AWS config files: {}", describe(&e)),
             )
         })?;
     if set.get_profile(profile).is_some() {
@@ -157,4 +156,20 @@ fn file_locations(flags: &SessionFlags) -> (PathBuf, PathBuf) {
             .unwrap_or_else(|| home.join(".aws").join("credentials"))
     });
     (config, credentials)
+}
+
+/// An error and its causes in one line, without the Debug dumps and the repetitions that
+/// provider chains produce ("an error occurred: an error occurred: ...").
+fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = Some(error);
+    while let Some(e) = current {
+        let text = e.to_string();
+        let generic = text.starts_with("an error occurred") || text.starts_with("the credential provider was not enabled");
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) && !(generic && e.source().is_some()) {
+            parts.push(text);
+        }
+        current = e.source();
+    }
+    parts.join(": ")
 }

@@ -19,6 +19,8 @@ pub fn bin_path() -> PathBuf {
 /// (so ~/.aws is empty), and instance metadata disabled (tests never touch the network).
 pub struct S3Presign {
     command: Command,
+    /// Flags appended after all others, so they follow the subcommand.
+    trailing: Vec<String>,
     _home: tempfile::TempDir,
 }
 
@@ -36,7 +38,11 @@ pub fn s3presign() -> S3Presign {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", home.path().join("no-config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("no-credentials"));
-    S3Presign { command, _home: home }
+    S3Presign {
+        command,
+        trailing: Vec::new(),
+        _home: home,
+    }
 }
 
 impl S3Presign {
@@ -73,6 +79,7 @@ impl S3Presign {
     pub fn run_with_stdin(mut self, stdin: &str) -> Run {
         let mut child = self
             .command
+            .args(&self.trailing)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -197,9 +204,9 @@ impl TestServer {
 
     /// A command signing for this server: path style, plain HTTP, example keys.
     pub fn s3presign(&self) -> S3Presign {
-        s3presign()
-            .with_example_keys()
-            .args(["--endpoint-url", &self.endpoint, "--path-style"])
+        let mut command = s3presign().with_example_keys();
+        command.trailing = vec!["--endpoint-url".into(), self.endpoint.clone(), "--path-style".into()];
+        command
     }
 }
 
