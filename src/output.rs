@@ -113,7 +113,8 @@ pub fn write_fatal(out: &mut impl Write, error: &SetupError) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// A two-column table for one URL: what was asked, what it became, and the URL itself.
+/// A two-column table for one URL (what was asked, what it became), then the URL on a line of
+/// its own: a URL wrapped inside a table cell could not be copied whole.
 pub fn table(p: &Presigned) -> String {
     let mut table = Table::new();
     table
@@ -140,6 +141,5 @@ pub fn table(p: &Presigned) -> String {
     for (name, value) in &p.headers {
         row("Send header", format!("{name}: {value}"));
     }
-    row("URL", p.url.clone());
-    table.to_string()
+    format!("{table}\n{}", p.url)
 }

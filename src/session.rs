@@ -50,7 +50,11 @@ pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
     }
     let config = loader.load().await;
 
-    let region = config.region().map(|r| r.to_string()).ok_or_else(|| {
+    let region = config
+        .region()
+        .map(|r| r.to_string())
+        .filter(|r| !r.trim().is_empty())
+        .ok_or_else(|| {
         SetupError::new(
             SetupErrorKind::NoRegion,
             "no AWS region is set: pass --region (-Region in PowerShell), set AWS_REGION, or add \
