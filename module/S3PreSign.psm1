@@ -1,66 +1,255 @@
 # S3PreSign: a thin PowerShell wrapper around the s3presign program (see docs/protocol.md).
 # One `s3presign batch` process serves a whole pipeline: requests are streamed to its stdin as JSON
 # Lines and results are read back, in order, from its stdout while more requests are being written.
+#
+# The per-item work lives in PowerShell classes rather than functions: a method call costs a small
+# fraction of a function call, and the hot path runs once per object (the goal is 100k objects in seconds).
 
 Set-StrictMode -Version 3.0
 
-# Request bytes that may be written but not yet answered. The limit is kept below the OS pipe buffer
-# (Linux 64 KiB, macOS 16 KiB, Windows ~4 KiB) so a write to the child's stdin never blocks: the child
-# only stops reading stdin when its stdout is full, which can only happen while we are not reading,
-# and we stop writing (and block on reading instead) before that point.
-$script:MaxUnansweredBytes = if ($IsWindows) { 4KB } elseif ($IsMacOS) { 16KB } else { 32KB }
-
-$script:Invariant = [System.Globalization.CultureInfo]::InvariantCulture
-$script:UtcStyles = [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor
-    [System.Globalization.DateTimeStyles]::AssumeUniversal
-$script:JsonNull = [System.Text.Json.JsonValueKind]::Null
-
-# Protocol codes (docs/protocol.md) -> ErrorCategory. Codes not listed get NotSpecified.
-$script:ErrorCategories = @{
-    # fatal codes
-    unknown_profile          = 'ObjectNotFound'
-    no_credentials           = 'AuthenticationError'
-    no_region                = 'InvalidArgument'
-    usage                    = 'InvalidArgument'
-    # per-item codes: problems with the input
-    missing_bucket           = 'InvalidArgument'
-    missing_key              = 'InvalidArgument'
-    invalid_bucket           = 'InvalidArgument'
-    invalid_key              = 'InvalidArgument'
-    invalid_verb             = 'InvalidArgument'
-    invalid_expiry           = 'InvalidArgument'
-    conflicting_expiry       = 'InvalidArgument'
-    expiry_in_past           = 'InvalidArgument'
-    expiry_too_far           = 'InvalidArgument'
-    content_type_not_put     = 'InvalidArgument'
-    endpoint                 = 'InvalidArgument'
-    credentials_expire_first = 'InvalidOperation'
-    signing                  = 'InvalidOperation'
-    # the module wrote a line the program could not read: a bug here, not the caller's fault
-    invalid_json             = 'InvalidData'
-    empty_line               = 'InvalidData'
-    unknown_field            = 'InvalidData'
-    invalid_field            = 'InvalidData'
+# One result line as docs/protocol.md defines it, filled by System.Text.Json (snake_case names).
+# Fields the module does not know are ignored, as the protocol asks ("only ever grows by adding fields").
+class S3PreSignResult {
+    [string]$Type
+    [long]$Line
+    [string]$Bucket
+    [string]$Key
+    [string]$Verb
+    [string]$Url
+    [string]$Region
+    [string]$SignedAt
+    [string]$ExpiresAt
+    [long]$ExpiresInSeconds
+    [string]$CredentialsExpireAt
+    [string]$EffectiveExpiresAt
+    [string]$VersionId
+    [string]$ContentType
+    [System.Collections.Generic.Dictionary[string, string]]$Headers
+    [string[]]$Warnings
+    [string]$Code
+    [string]$Message
 }
 
-function New-S3PreSignError {
-    # An ErrorRecord whose ErrorId is the protocol code, so callers can test FullyQualifiedErrorId.
-    param([string]$Code, [string]$Message, [object]$Target)
-    $category = $script:ErrorCategories[$Code]
-    if (-not $category) { $category = 'NotSpecified' }
-    $exception = if ($category -eq 'InvalidArgument') {
-        [System.ArgumentException]::new($Message)
-    } else {
-        [System.InvalidOperationException]::new($Message)
+# A running `s3presign batch` and the requests it has not answered yet.
+class S3PreSignBatch {
+    # Request bytes that may be written but not yet answered. Kept at or below the OS pipe buffer
+    # (Linux 64 KiB, macOS 16 KiB, Windows ~4 KiB) so a write to the child's stdin never blocks: the
+    # child only stops reading stdin when its stdout is full, which can only happen while we are not
+    # reading, and we stop writing (and wait for results instead) before that point. No threads needed.
+    static [int] $MaxUnansweredBytes = $(if ($IsWindows) { 4KB } elseif ($IsMacOS) { 16KB } else { 32KB })
+
+    static [System.Text.Json.JsonSerializerOptions] $JsonOptions = [System.Text.Json.JsonSerializerOptions]@{
+        PropertyNamingPolicy = [System.Text.Json.JsonNamingPolicy]::SnakeCaseLower
     }
-    [System.Management.Automation.ErrorRecord]::new($exception, $Code, $category, $Target)
+
+    # Protocol codes -> ErrorCategory; codes not listed (including future ones) get NotSpecified.
+    static [hashtable] $Categories = @{
+        unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'
+        no_region = 'InvalidArgument'; usage = 'InvalidArgument'
+        # the caller's input
+        missing_bucket = 'InvalidArgument'; missing_key = 'InvalidArgument'; invalid_bucket = 'InvalidArgument'
+        invalid_key = 'InvalidArgument'; invalid_verb = 'InvalidArgument'; invalid_expiry = 'InvalidArgument'
+        conflicting_expiry = 'InvalidArgument'; expiry_in_past = 'InvalidArgument'; expiry_too_far = 'InvalidArgument'
+        content_type_not_put = 'InvalidArgument'; endpoint = 'InvalidArgument'
+        credentials_expire_first = 'InvalidOperation'; signing = 'InvalidOperation'
+        # the module wrote a line the program could not read: a bug here, not the caller's fault
+        invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'; invalid_field = 'InvalidData'
+    }
+
+    hidden [System.Management.Automation.PSCmdlet] $Cmdlet
+    hidden [bool] $AsString
+    hidden [System.Diagnostics.Process] $Process
+    hidden [System.IO.StreamWriter] $Stdin
+    hidden [System.IO.StreamReader] $Stdout
+    hidden [System.Threading.Tasks.Task[string]] $ReadTask      # always exactly one pending stdout read
+    hidden [System.Threading.Tasks.Task[string]] $StderrTask    # stderr is small: collected in the background
+    hidden [bool] $Eof
+    # One @(line number, request bytes, input object) per request sent and not answered yet, in order.
+    hidden [System.Collections.Generic.Queue[object]] $Pending = [System.Collections.Generic.Queue[object]]::new()
+    hidden [long] $Unanswered
+    hidden [long] $LineNumber
+    hidden [System.Collections.Generic.HashSet[string]] $Warned = [System.Collections.Generic.HashSet[string]]::new()
+
+    static [System.Management.Automation.ErrorRecord] NewError([string]$code, [string]$message, [object]$target) {
+        # ErrorId = the protocol code, so callers can test FullyQualifiedErrorId -like 'expiry_in_past,*'.
+        $category = [S3PreSignBatch]::Categories[$code]
+        if (-not $category) { $category = 'NotSpecified' }
+        $exception = if ($category -eq 'InvalidArgument') { [System.ArgumentException]::new($message) }
+        else { [System.InvalidOperationException]::new($message) }
+        return [System.Management.Automation.ErrorRecord]::new($exception, $code, $category, $target)
+    }
+
+    S3PreSignBatch([string]$path, [string[]]$arguments, [hashtable]$environment,
+        [System.Management.Automation.PSCmdlet]$cmdlet, [bool]$asString) {
+        $this.Cmdlet = $cmdlet
+        $this.AsString = $asString
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($path)
+        foreach ($argument in $arguments) { $psi.ArgumentList.Add($argument) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $utf8 = [System.Text.UTF8Encoding]::new($false)   # no BOM: it would corrupt the first request line
+        $psi.StandardInputEncoding = $utf8
+        $psi.StandardOutputEncoding = $utf8
+        $psi.StandardErrorEncoding = $utf8
+        $psi.WorkingDirectory = [System.Environment]::CurrentDirectory
+        # Credentials travel only in the child's environment, never on its command line (visible to `ps`).
+        foreach ($name in $environment.Keys) {
+            if ($null -eq $environment[$name]) { [void]$psi.Environment.Remove($name) }
+            else { $psi.Environment[$name] = $environment[$name] }
+        }
+        $this.Process = [System.Diagnostics.Process]::new()
+        $this.Process.StartInfo = $psi
+        try { [void]$this.Process.Start() }
+        catch {
+            $cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('BinaryNotStarted',
+                "Could not start '$path': $($_.Exception.GetBaseException().Message)", $path))
+        }
+        $this.Stdin = $this.Process.StandardInput   # AutoFlush: each request reaches the child at once
+        $this.Stdin.NewLine = "`n"
+        $this.Stdout = $this.Process.StandardOutput
+        $this.ReadTask = $this.Stdout.ReadLineAsync()
+        $this.StderrTask = $this.Process.StandardError.ReadToEndAsync()
+    }
+
+    # Sends one request line (ASCII JSON) answered later for $target, then hands on what has arrived.
+    [void] Send([string]$request, [object]$target) {
+        $bytes = $request.Length + 1
+        if ($this.Unanswered + $bytes -gt [S3PreSignBatch]::MaxUnansweredBytes) { $this.Receive('Room', $bytes) }
+        $this.LineNumber++
+        $this.Pending.Enqueue(@($this.LineNumber, $bytes, $target))
+        $this.Unanswered += $bytes
+        try { $this.Stdin.WriteLine($request) }
+        catch {
+            # The child is gone (e.g. a setup failure): its own last words explain why better than EPIPE.
+            $this.Receive('All', 0)
+            $this.Fail("stopped reading requests ($($_.Exception.Message))")
+        }
+        $this.Receive('Completed', 0)
+    }
+
+    # Reads result lines and emits them.
+    #   'Completed': only lines that have already arrived (never blocks).
+    #   'Room':      also waits until $needed more request bytes fit under MaxUnansweredBytes.
+    #   'All':       waits until the child's stdout ends (after stdin was closed, or the child died).
+    [void] Receive([string]$mode, [int]$needed) {
+        while (-not $this.Eof) {
+            $task = $this.ReadTask
+            if (-not $task.IsCompleted) {
+                if ($mode -eq 'Completed') { return }
+                if ($mode -eq 'Room' -and ($this.Pending.Count -eq 0 -or
+                        $this.Unanswered + $needed -le [S3PreSignBatch]::MaxUnansweredBytes)) { return }
+                while (-not $task.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
+            }
+            $line = $task.Result
+            if ($null -eq $line) {
+                $this.Eof = $true
+                if ($this.Pending.Count -gt 0) { $this.Fail("stopped before answering $($this.Pending.Count) request(s)") }
+                return
+            }
+            $this.ReadTask = $this.Stdout.ReadLineAsync()
+            $this.Emit($line)
+        }
+    }
+
+    hidden [void] Emit([string]$line) {
+        try { $r = [System.Text.Json.JsonSerializer]::Deserialize($line, [S3PreSignResult], [S3PreSignBatch]::JsonOptions) }
+        catch { $r = $null }
+        if ($null -eq $r -or -not $r.Type) { $this.ProtocolError("a line that is not a result: $line") }
+        if ($r.Type -eq 'fatal') {
+            # Setup failure: nothing can be signed. The program's message already names -Region etc.
+            $this.Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError($r.Code, $r.Message, $null))
+        }
+        if ($this.Pending.Count -eq 0) { $this.ProtocolError("an answer to a request that was not sent: $line") }
+        $request = $this.Pending.Dequeue()
+        $this.Unanswered -= $request[1]
+        if ($r.Line -ne $request[0]) { $this.ProtocolError("line $($r.Line) where line $($request[0]) was expected") }
+
+        if ($r.Type -eq 'error') {
+            $this.Cmdlet.WriteError([S3PreSignBatch]::NewError($r.Code, $r.Message, $request[2]))
+            return
+        }
+        if ($r.Type -ne 'url') { $this.ProtocolError("an unknown result type: $line") }
+        if ($r.Warnings) { foreach ($warning in $r.Warnings) { $this.Warn($warning) } }
+        if ($this.AsString) {
+            $this.Cmdlet.WriteObject($r.Url)
+            return
+        }
+        $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+        $utc = [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor [System.Globalization.DateTimeStyles]::AssumeUniversal
+        $this.Cmdlet.WriteObject([pscustomobject]@{
+                PSTypeName          = 'S3PreSign.PresignedUrl'
+                Bucket              = $r.Bucket
+                Key                 = $r.Key
+                Verb                = $r.Verb
+                Url                 = $r.Url
+                ExpiresAt           = [datetime]::Parse($r.ExpiresAt, $invariant, $utc)
+                EffectiveExpiresAt  = [datetime]::Parse($r.EffectiveExpiresAt, $invariant, $utc)
+                CredentialExpiresAt = if ($r.CredentialsExpireAt) { [datetime]::Parse($r.CredentialsExpireAt, $invariant, $utc) } else { $null }
+                SignedAt            = [datetime]::Parse($r.SignedAt, $invariant, $utc)
+                ExpiresInSeconds    = $r.ExpiresInSeconds
+                Region              = $r.Region
+                VersionId           = $r.VersionId
+                ContentType         = $r.ContentType
+                # "Name: value", one per line: flat for Export-Csv, unambiguous even if a value has ';'.
+                Headers             = if ($r.Headers -and $r.Headers.Count) {
+                    @(foreach ($header in $r.Headers.GetEnumerator()) { $header.Key + ': ' + $header.Value }) -join "`n"
+                } else { '' }
+            })
+    }
+
+    # Each distinct warning once per pipeline: a run-wide warning would otherwise repeat for every URL.
+    hidden [void] Warn([string]$message) {
+        if ($this.Warned.Add($message)) { $this.Cmdlet.WriteWarning($message) }
+    }
+
+    # Closes stdin, emits the remaining results, and checks how the child ended.
+    [void] Finish() {
+        try { $this.Stdin.Close() } catch { $this.Cmdlet.WriteDebug("closing stdin: $_") }
+        $this.Receive('All', 0)
+        if (-not $this.Process.WaitForExit(10000)) { $this.Fail('did not exit after answering every request') }
+        foreach ($line in $this.Stderr() -split '\r?\n') {
+            if ($line.StartsWith('s3presign: warning: ')) { $this.Warn($line.Substring(20)) }
+            elseif ($line) { $this.Cmdlet.WriteVerbose($line) }
+        }
+        # 0: all signed; 1: some items failed, each already reported. Anything else was not explained
+        # by a result (a fatal record would already have stopped the pipeline).
+        if ($this.Process.ExitCode -notin 0, 1) { $this.Fail('failed') }
+    }
+
+    hidden [string] Stderr() {
+        if ($this.StderrTask.Wait(5000)) { return $this.StderrTask.Result.Trim() }
+        return ''
+    }
+
+    # The child ended without answering everything, or with an exit code no result explains.
+    hidden [void] Fail([string]$what) {
+        if (-not $this.Process.WaitForExit(5000)) { $this.Process.Kill($true); $this.Process.WaitForExit() }
+        $stderr = $this.Stderr()
+        if (-not $stderr) { $stderr = '(nothing on standard error)' }
+        $this.Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('ProcessFailed',
+            "s3presign $what (exit code $($this.Process.ExitCode)): $stderr", $null))
+    }
+
+    hidden [void] ProtocolError([string]$what) {
+        $this.Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('ProtocolError',
+            "s3presign does not speak protocol 1 as this module expects: it wrote $what", $null))
+    }
+
+    # From `clean`: the child must not outlive the pipeline (Ctrl+C, -ErrorAction Stop, Select -First).
+    [void] Dispose() {
+        try { if (-not $this.Process.HasExited) { $this.Process.Kill($true) } }
+        catch { $this.Cmdlet.WriteDebug("kill: $_") }
+        $this.Process.Dispose()
+    }
 }
 
 function Format-S3PreSignInstant {
     # RFC 3339 UTC to the second; Local and Unspecified times are taken as local time.
     param([datetime]$Value)
     if ($Value.Kind -ne [System.DateTimeKind]::Utc) { $Value = $Value.ToUniversalTime() }
-    $Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", $script:Invariant)
+    $Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
 function Resolve-S3PreSignBinary {
@@ -69,10 +258,10 @@ function Resolve-S3PreSignBinary {
     if ($env:S3PRESIGN_BIN) {
         $path = $Cmdlet.GetUnresolvedProviderPathFromPSPath($env:S3PRESIGN_BIN)
         if (Test-Path -LiteralPath $path -PathType Leaf) { return $path }
-        $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' (
+        $Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('BinaryNotFound', (
             "`$env:S3PRESIGN_BIN is set to '$($env:S3PRESIGN_BIN)', but there is no file there. " +
             'Point it at a built s3presign program (cargo build --release; target/release/s3presign) or remove it ' +
-            'to use the copy in the module or on PATH.') $env:S3PRESIGN_BIN))
+            'to use the copy in the module or on PATH.'), $env:S3PRESIGN_BIN))
     }
     $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'macos' } else { 'linux' }
     $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
@@ -81,173 +270,10 @@ function Resolve-S3PreSignBinary {
     if (Test-Path -LiteralPath $bundled -PathType Leaf) { return $bundled }
     $command = Get-Command -Name s3presign -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     if ($command) { return $command.Source }
-    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' (
+    $Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('BinaryNotFound', (
         "The s3presign program was not found. Build it from the s3presign sources with 'cargo build --release', " +
         "then either set `$env:S3PRESIGN_BIN to the built file (target/release/$exe), copy it to '$bundled', " +
-        'or install it on PATH (cargo install --path .).') $null))
-}
-
-function Start-S3PreSignProcess {
-    # Starts `s3presign batch` and returns the session state shared by the other functions.
-    param([string]$Path, [string[]]$Arguments, [hashtable]$Environment)
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($Path)
-    foreach ($argument in $Arguments) { $psi.ArgumentList.Add($argument) }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $utf8 = [System.Text.UTF8Encoding]::new($false)   # no BOM: it would corrupt the first request line
-    $psi.StandardInputEncoding = $utf8
-    $psi.StandardOutputEncoding = $utf8
-    $psi.StandardErrorEncoding = $utf8
-    $psi.WorkingDirectory = [System.Environment]::CurrentDirectory
-    # Credentials travel only in the child's environment, never on its command line (visible to `ps`).
-    foreach ($name in $Environment.Keys) {
-        if ($null -eq $Environment[$name]) { [void]$psi.Environment.Remove($name) }
-        else { $psi.Environment[$name] = $Environment[$name] }
-    }
-    $process = [System.Diagnostics.Process]::new()
-    $process.StartInfo = $psi
-    [void]$process.Start()
-    $process.StandardInput.NewLine = "`n"
-    @{
-        Process    = $process
-        Stdin      = $process.StandardInput          # AutoFlush: each request reaches the child at once
-        Stdout     = $process.StandardOutput
-        ReadTask   = $process.StandardOutput.ReadLineAsync()   # always exactly one pending read
-        StderrTask = $process.StandardError.ReadToEndAsync()   # stderr is small; collect it in the background
-        Eof        = $false
-        Queue      = [System.Collections.Generic.Queue[object]]::new()   # (line, bytes, input) per request
-        Unanswered = 0
-        LineNumber = 0
-        Warned     = [System.Collections.Generic.HashSet[string]]::new()
-    }
-}
-
-function Get-S3PreSignStderr {
-    param([hashtable]$Session)
-    $task = $Session.StderrTask
-    if ($task.Wait(5000)) { return $task.Result.Trim() }
-    ''
-}
-
-function Stop-S3PreSignSession {
-    # Called from `clean`: the child must not outlive the pipeline (Ctrl+C, -ErrorAction Stop, Select -First).
-    param([hashtable]$Session)
-    $process = $Session.Process
-    try { if (-not $process.HasExited) { $process.Kill($true) } } catch { Write-Debug "kill: $_" }
-    $process.Dispose()
-}
-
-function Write-S3PreSignWarning {
-    # Each distinct warning once per pipeline: a run-wide warning would otherwise repeat for every URL.
-    param([hashtable]$Session, [System.Management.Automation.PSCmdlet]$Cmdlet, [string]$Message)
-    if ($Session.Warned.Add($Message)) { $Cmdlet.WriteWarning($Message) }
-}
-
-function Stop-S3PreSignWithProcessFailure {
-    # The child ended without answering everything, or with an exit code that the results don't explain.
-    param([hashtable]$Session, [System.Management.Automation.PSCmdlet]$Cmdlet, [string]$What)
-    $process = $Session.Process
-    if (-not $process.WaitForExit(5000)) { $process.Kill($true); $process.WaitForExit() }
-    $stderr = Get-S3PreSignStderr $Session
-    if (-not $stderr) { $stderr = '(nothing on standard error)' }
-    $message = "s3presign $What (exit code $($process.ExitCode)): $stderr"
-    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProcessFailed' $message $null))
-}
-
-function Receive-S3PreSignResult {
-    # Reads result lines and emits them as objects or errors.
-    #   Mode 'Completed': only lines that have already arrived (never blocks).
-    #   Mode 'Room':      also blocks until $Needed more request bytes fit under the unanswered limit.
-    #   Mode 'All':       blocks until the child's stdout ends (after stdin was closed).
-    param([hashtable]$Session, [System.Management.Automation.PSCmdlet]$Cmdlet, [string]$Mode,
-        [int]$Needed, [bool]$AsString)
-    $queue = $Session.Queue
-    while (-not $Session.Eof) {
-        $task = $Session.ReadTask
-        if (-not $task.IsCompleted) {
-            $wait = switch ($Mode) {
-                'Completed' { $false }
-                'Room' { $queue.Count -gt 0 -and $Session.Unanswered + $Needed -gt $script:MaxUnansweredBytes }
-                default { $true }
-            }
-            if (-not $wait) { return }
-            while (-not $task.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
-        }
-        $line = $task.Result
-        if ($null -eq $line) {
-            $Session.Eof = $true
-            if ($queue.Count -gt 0) {
-                Stop-S3PreSignWithProcessFailure $Session $Cmdlet "stopped before answering $($queue.Count) request(s)"
-            }
-            return
-        }
-        $Session.ReadTask = $Session.Stdout.ReadLineAsync()
-
-        try { $doc = [System.Text.Json.JsonDocument]::Parse($line) }
-        catch {
-            $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProtocolError' "s3presign wrote a line that is not JSON: $line" $null))
-        }
-        try {
-            $r = $doc.RootElement
-            $type = $r.GetProperty('type').GetString()
-            if ($type -eq 'fatal') {
-                $code = $r.GetProperty('code').GetString()
-                # The program's messages already name the PowerShell parameters (-Region, -ProfileName).
-                $Cmdlet.ThrowTerminatingError((New-S3PreSignError $code $r.GetProperty('message').GetString() $null))
-            }
-            if ($queue.Count -eq 0) {
-                $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProtocolError' "s3presign answered a request that was not sent: $line" $null))
-            }
-            $request = $queue.Dequeue()
-            $Session.Unanswered -= $request[1]
-            if ($r.GetProperty('line').GetInt64() -ne $request[0]) {
-                $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProtocolError' "s3presign answered out of order (expected line $($request[0])): $line" $null))
-            }
-
-            if ($type -eq 'url') {
-                foreach ($warning in $r.GetProperty('warnings').EnumerateArray()) {
-                    Write-S3PreSignWarning $Session $Cmdlet $warning.GetString()
-                }
-                if ($AsString) {
-                    $Cmdlet.WriteObject($r.GetProperty('url').GetString())
-                    continue
-                }
-                $headers = foreach ($header in $r.GetProperty('headers').EnumerateObject()) {
-                    $header.Name + ': ' + $header.Value.GetString()
-                }
-                $credentialsExpire = $r.GetProperty('credentials_expire_at')
-                $versionId = $r.GetProperty('version_id')
-                $contentType = $r.GetProperty('content_type')
-                $Cmdlet.WriteObject([pscustomobject]@{
-                        PSTypeName          = 'S3PreSign.PresignedUrl'
-                        Bucket              = $r.GetProperty('bucket').GetString()
-                        Key                 = $r.GetProperty('key').GetString()
-                        Verb                = $r.GetProperty('verb').GetString()
-                        Url                 = $r.GetProperty('url').GetString()
-                        ExpiresAt           = [datetime]::Parse($r.GetProperty('expires_at').GetString(), $script:Invariant, $script:UtcStyles)
-                        EffectiveExpiresAt  = [datetime]::Parse($r.GetProperty('effective_expires_at').GetString(), $script:Invariant, $script:UtcStyles)
-                        CredentialExpiresAt = if ($credentialsExpire.ValueKind -eq $script:JsonNull) { $null } else {
-                            [datetime]::Parse($credentialsExpire.GetString(), $script:Invariant, $script:UtcStyles) }
-                        SignedAt            = [datetime]::Parse($r.GetProperty('signed_at').GetString(), $script:Invariant, $script:UtcStyles)
-                        ExpiresInSeconds    = $r.GetProperty('expires_in_seconds').GetInt64()
-                        Region              = $r.GetProperty('region').GetString()
-                        VersionId           = if ($versionId.ValueKind -eq $script:JsonNull) { $null } else { $versionId.GetString() }
-                        ContentType         = if ($contentType.ValueKind -eq $script:JsonNull) { $null } else { $contentType.GetString() }
-                        # One "Name: value" per line: flat for Export-Csv, unambiguous even if a value has ';'.
-                        Headers             = if ($headers) { $headers -join "`n" } else { '' }
-                    })
-            } elseif ($type -eq 'error') {
-                $code = $r.GetProperty('code').GetString()
-                $Cmdlet.WriteError((New-S3PreSignError $code $r.GetProperty('message').GetString() $request[2]))
-            } else {
-                $Cmdlet.WriteError((New-S3PreSignError 'ProtocolError' "s3presign answered with an unknown result type: $line" $request[2]))
-            }
-        } finally {
-            $doc.Dispose()
-        }
-    }
+        'or install it on PATH (cargo install --path .).'), $null))
 }
 
 function Get-S3PreSignedURL {
@@ -454,8 +480,8 @@ function Get-S3PreSignedURL {
     begin {
         $session = $null
         if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
-            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' (
-                'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.') $null))
+            $PSCmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('conflicting_expiry',
+                    'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.', $null))
         }
         $binary = Resolve-S3PreSignBinary $PSCmdlet
 
@@ -468,8 +494,8 @@ function Get-S3PreSignedURL {
             } elseif ($ExpiresIn -is [string] -or $ExpiresIn -is [ValueType]) {
                 [string]$ExpiresIn   # keeps "7d" as typed (see the parameter)
             } else {
-                $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' (
-                    "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name).") $ExpiresIn))
+                $PSCmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('invalid_expiry',
+                        "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name).", $ExpiresIn))
             }
             $arguments.AddRange([string[]]('--expires-in', $lifetime))
         }
@@ -499,60 +525,27 @@ function Get-S3PreSignedURL {
         }
 
         Write-Verbose "Starting $binary $($arguments -join ' ')"   # no secrets: those are in the environment
-        $session = Start-S3PreSignProcess $binary $arguments $environment
-        $asString = $AsString.IsPresent
+        $session = [S3PreSignBatch]::new($binary, $arguments, $environment, $PSCmdlet, $AsString.IsPresent)
     }
 
     process {
         # Errors point back at what was piped in (a Get-S3Object result, a CSV row, ...), or at the key.
         $inputObject = if ($PSCmdlet.MyInvocation.ExpectingInput) { $_ } else { $null }
-        $bucketJson = [System.Text.Json.JsonEncodedText]::Encode($Bucket).ToString()
-        $versionJson = if ($VersionId) { ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' } else { '' }
+        # The default encoder escapes every non-ASCII character, so a line's length is its UTF-8 size.
+        $prefix = '{"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode($Bucket).ToString() + '"'
+        if ($VersionId) { $prefix += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
         foreach ($k in $Key) {
-            # The default encoder escapes every non-ASCII character, so the line's length is its UTF-8 size.
-            $request = '{"bucket":"' + $bucketJson + '","key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + '"' + $versionJson + '}'
-            $bytes = $request.Length + 1
-            if ($session.Unanswered + $bytes -gt $script:MaxUnansweredBytes) {
-                Receive-S3PreSignResult $session $PSCmdlet 'Room' $bytes $asString
-            }
-            $session.LineNumber++
-            $session.Queue.Enqueue(@($session.LineNumber, $bytes, ($null -ne $inputObject ? $inputObject : $k)))
-            $session.Unanswered += $bytes
-            try {
-                $session.Stdin.WriteLine($request)
-            } catch {
-                # The child is gone (e.g. a setup failure): its last words explain why better than EPIPE does.
-                Receive-S3PreSignResult $session $PSCmdlet 'All' 0 $asString
-                Stop-S3PreSignWithProcessFailure $session $PSCmdlet "stopped reading requests ($($_.Exception.Message))"
-            }
+            $session.Send($prefix + ',"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + '"}',
+                ($null -ne $inputObject ? $inputObject : $k))
         }
-        Receive-S3PreSignResult $session $PSCmdlet 'Completed' 0 $asString
     }
 
     end {
-        try { $session.Stdin.Close() } catch { Write-Debug "closing stdin: $_" }   # tells the child we are done
-        Receive-S3PreSignResult $session $PSCmdlet 'All' 0 $asString
-        $process = $session.Process
-        if (-not $process.WaitForExit(10000)) {
-            Stop-S3PreSignWithProcessFailure $session $PSCmdlet 'did not exit after answering every request'
-        }
-        $stderr = Get-S3PreSignStderr $session
-        foreach ($line in $stderr -split '\r?\n') {
-            if ($line.StartsWith('s3presign: warning: ')) {
-                Write-S3PreSignWarning $session $PSCmdlet $line.Substring('s3presign: warning: '.Length)
-            } elseif ($line) {
-                Write-Verbose $line
-            }
-        }
-        # 0: all signed; 1: some items failed (already reported one by one). Anything else is a failure
-        # that no result explained (a fatal record would already have stopped us).
-        if ($process.ExitCode -notin 0, 1) {
-            Stop-S3PreSignWithProcessFailure $session $PSCmdlet 'failed'
-        }
+        $session.Finish()
     }
 
     clean {
-        if ($session) { Stop-S3PreSignSession $session }
+        if ($session) { $session.Dispose() }
     }
 }
 

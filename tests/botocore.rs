@@ -1,0 +1,119 @@
+//! 10,000 generated requests signed by s3presign and again by botocore (an independent SigV4
+//! implementation, from PyPI): every path, query parameter and signature must be identical.
+//! Needs a Python with botocore: `S3PRESIGN_PYTHON`, else `.venv/bin/python` (made by `.ci/run`).
+
+mod common;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+/// Characters that break signers in the wild, plus plain ones.
+const ALPHABET: &[&str] = &[
+    "a", "b", "Z", "0", "9", "-", "_", ".", "~", " ", "+", "%", "=", "&", "?", "#", "*", "'", "!", "(", ")",
+    "/", "//", ",", ";", ":", "@", "$", "[", "]", "{", "}", "^", "`", "|", "\\", "\"", "<", ">", "\t",
+    "é", "e\u{301}", "ß", "日本", "한", "😀", "\u{200b}",
+];
+
+/// A small deterministic generator, so a failure can be reproduced from the seed.
+struct XorShift(u64);
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("S3PRESIGN_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "no Python with botocore: run `python3 -m venv .venv && .venv/bin/pip install botocore` \
+         (as .ci/run does) or set S3PRESIGN_PYTHON"
+    );
+    venv
+}
+
+fn requests(seed: u64, count: usize) -> Vec<serde_json::Value> {
+    let mut rng = XorShift(seed);
+    let verbs = ["GET", "PUT", "HEAD", "DELETE"];
+    let types = ["text/plain", "image/png", "application/octet-stream", "text/csv; charset=utf-8"];
+    (0..count)
+        .map(|_| {
+            let mut key = String::new();
+            for _ in 0..1 + rng.below(40) {
+                key.push_str(ALPHABET[rng.below(ALPHABET.len())]);
+            }
+            let verb = verbs[rng.below(verbs.len())];
+            let bucket = ["my-bucket", "logs-2025", "a1b2c3"][rng.below(3)];
+            let mut request = serde_json::json!({
+                "bucket": bucket,
+                "key": key,
+                "verb": verb,
+                "expires_in": 1 + rng.below(604_800),
+            });
+            if rng.below(4) == 0 {
+                request["version_id"] = format!("v{}+/={}", rng.next(), ALPHABET[rng.below(ALPHABET.len())]).into();
+            }
+            if verb == "PUT" && rng.below(2) == 0 {
+                request["content_type"] = types[rng.below(types.len())].into();
+            }
+            request
+        })
+        .collect()
+}
+
+fn check_against_botocore(session_token: Option<&str>) {
+    let requests = requests(0x5eed_cafe_f00d + session_token.is_some() as u64, 10_000);
+    let input: String = requests.iter().map(|r| r.to_string() + "\n").collect();
+    let mut cmd = s3presign()
+        .with_example_keys()
+        .args(["batch", "--start-time", "2025-06-01T12:34:56Z"]);
+    if let Some(token) = session_token {
+        cmd = cmd.env("AWS_SESSION_TOKEN", token);
+    }
+    let run = cmd.run_with_stdin(&input);
+    run.expect_code(0);
+    let results = run.records();
+    assert_eq!(results.len(), requests.len());
+
+    let mut checker = Command::new(python())
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/botocore_check.py"))
+        .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    {
+        let mut stdin = checker.stdin.take().unwrap();
+        for (request, result) in requests.iter().zip(&results) {
+            let pair = serde_json::json!({"request": request, "result": result});
+            writeln!(stdin, "{pair}").unwrap();
+        }
+    }
+    let out = checker.wait_with_output().unwrap();
+    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("botocore: 10000 passed, 0 failed"), "{report}");
+}
+
+#[test]
+fn ten_thousand_urls_match_botocore() {
+    check_against_botocore(None);
+}
+
+#[test]
+fn ten_thousand_urls_with_a_session_token_match_botocore() {
+    check_against_botocore(Some("FwoGZXIvYXdzEXAMPLE+token/with=chars"));
+}
