@@ -1,0 +1,209 @@
+# How failures surface: per-item errors (non-terminating, the rest still signed), setup failures and
+# a misbehaving program (terminating), and parameter misuse.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+}
+
+AfterAll {
+    Restore-TestEnvironment
+    Remove-Module S3PreSign -ErrorAction Ignore
+}
+
+Describe 'Per-item errors' {
+    BeforeEach {
+        $null = Reset-TestAws
+        $items = @(
+            [pscustomobject]@{ Bucket = $Bucket; Key = 'one' }
+            [pscustomobject]@{ Bucket = $Bucket; Key = 'two' }
+            [pscustomobject]@{ Bucket = 'Bad_Bucket!'; Key = 'three' }
+            [pscustomobject]@{ Bucket = $Bucket; Key = 'four' }
+            [pscustomobject]@{ Bucket = $Bucket; Key = 'five' }
+        )
+    }
+
+    It 'reports a bad item as one non-terminating error and still signs the others' {
+        $results = $items | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $results.Count | Should -Be 4
+        $results.Key | Should -Be @('one', 'two', 'four', 'five')
+        $failures.Count | Should -Be 1
+        $failures[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+        $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_bucket,Get-S3PreSignedURL'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        [object]::ReferenceEquals($failures[0].TargetObject, $items[2]) | Should -BeTrue -Because 'TargetObject is the piped object'
+        $failures[0].Exception.Message | Should -Match 'Bad_Bucket!'
+    }
+
+    It 'writes the error to the error stream in pipeline order' {
+        $stream = @($items | Get-S3PreSignedURL 2>&1)
+        $stream.Count | Should -Be 5
+        $stream[2] | Should -BeOfType [System.Management.Automation.ErrorRecord]
+        $stream[3].Key | Should -Be 'four'
+    }
+
+    It 'stops at the bad item with -ErrorAction Stop' {
+        $emitted = [System.Collections.Generic.List[object]]::new()
+        $caught = $null
+        try {
+            $items | Get-S3PreSignedURL -ErrorAction Stop | ForEach-Object { $emitted.Add($_) }
+        } catch {
+            $caught = $_
+        }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -Be 'invalid_bucket,Get-S3PreSignedURL'
+        $caught.TargetObject.Key | Should -Be 'three'
+        $emitted.Key | Should -Be @('one', 'two')
+    }
+
+    It 'uses the key as the TargetObject when nothing is piped' {
+        $null = Get-S3PreSignedURL -Bucket 'Bad_Bucket!' -Key lonely -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].TargetObject | Should -Be 'lonely'
+    }
+
+    It 'reports an -Expires in the past as expiry_in_past' {
+        $results = 'a', 'b' | Get-S3PreSignedURL -Bucket $Bucket -Expires ([datetime]::UtcNow.AddMinutes(-5)) -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_in_past,Get-S3PreSignedURL'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failures.TargetObject | Should -Be @('a', 'b')
+    }
+
+    It 'reports an expiry more than 7 days away as expiry_too_far' {
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -ExpiresIn 8d -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_too_far,Get-S3PreSignedURL'
+        $failures[0].Exception.Message | Should -Match '7 days'
+    }
+
+    It 'reports an unreadable -ExpiresIn as invalid_expiry' {
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -ExpiresIn 'soon' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_expiry,Get-S3PreSignedURL'
+    }
+
+    It 'reports -ContentType on a GET as content_type_not_put' {
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -ContentType text/plain -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'content_type_not_put,Get-S3PreSignedURL'
+    }
+
+    It 'reports a key over 1024 bytes as invalid_key and goes on' {
+        $results = 'ok', ('k' * 1025), 'fine' | Get-S3PreSignedURL -Bucket $Bucket -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results.Key | Should -Be @('ok', 'fine')
+        $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_key,Get-S3PreSignedURL'
+    }
+
+    It 'refuses objects without a key through PowerShell parameter binding, and goes on' {
+        $results = [pscustomobject]@{ Bucket = $Bucket; Name = 'no key' }, [pscustomobject]@{ Bucket = $Bucket; Key = 'k' } |
+            Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results.Key | Should -Be @('k')
+        $failures.Count | Should -Be 1
+    }
+}
+
+Describe 'Setup failures' {
+    BeforeEach { $awsDir = Reset-TestAws }
+
+    It 'stops with no_region, saying how to set one, when no region is set anywhere' {
+        Write-TestFile (Join-Path $awsDir 'config') @('[default]', 'output = json')
+        $caught = $null
+        try { 'a', 'b' | Get-S3PreSignedURL -Bucket $Bucket } catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        $caught.FullyQualifiedErrorId | Should -Be 'no_region,Get-S3PreSignedURL'
+        $caught.Exception.Message | Should -Match '-Region'
+        $caught.Exception.Message | Should -Match 'AWS_REGION'
+    }
+
+    It 'is a terminating error even with -ErrorAction SilentlyContinue' {
+        Write-TestFile (Join-Path $awsDir 'config') @('[default]', 'output = json')
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'no_region,Get-S3PreSignedURL'
+    }
+
+    It 'stops with BinaryNotFound when S3PRESIGN_BIN points nowhere' {
+        $env:S3PRESIGN_BIN = Join-Path $TestDrive 'no-such-s3presign'
+        $caught = $null
+        try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'BinaryNotFound,Get-S3PreSignedURL'
+        $caught.Exception.Message | Should -Match 'S3PRESIGN_BIN'
+        $caught.Exception.Message | Should -Match 'no-such-s3presign'
+    }
+
+    It 'explains how to build or install s3presign when it is nowhere' {
+        $savedPath = $env:PATH
+        try {
+            Remove-Item env:S3PRESIGN_BIN
+            $env:PATH = Join-Path $TestDrive 'empty-path'   # no s3presign here (nor module/bin in a source tree)
+            $caught = $null
+            try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
+            $caught.FullyQualifiedErrorId | Should -Be 'BinaryNotFound,Get-S3PreSignedURL'
+            $caught.Exception.Message | Should -Match 'cargo build'
+            $caught.Exception.Message | Should -Match 'S3PRESIGN_BIN'
+            $caught.Exception.Message | Should -Match 'PATH'
+        } finally {
+            $env:PATH = $savedPath
+        }
+    }
+
+    It 'finds s3presign on PATH when S3PRESIGN_BIN is not set' -Skip:$IsWindows {
+        $savedPath = $env:PATH
+        try {
+            $dir = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'on-path') -Force
+            $null = New-Item -ItemType SymbolicLink -Path (Join-Path $dir 's3presign') -Target $RealBinary
+            Remove-Item env:S3PRESIGN_BIN
+            $env:PATH = $dir.FullName + [System.IO.Path]::PathSeparator + $savedPath
+            (Get-S3PreSignedURL -Bucket $Bucket -Key k).Url | Should -Match 'X-Amz-Signature='
+        } finally {
+            $env:PATH = $savedPath
+        }
+    }
+
+    It 'refuses -Expires together with -ExpiresIn' {
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Expires ([datetime]::UtcNow.AddHours(1)) -ExpiresIn 1h } |
+            Should -Throw -ErrorId 'conflicting_expiry,Get-S3PreSignedURL'
+    }
+
+    It 'refuses -ProfileName together with -AccessKey' {
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -ProfileName dev -AccessKey $DevKeyId -SecretKey $DevSecret } |
+            Should -Throw -ErrorId 'AmbiguousParameterSet,Get-S3PreSignedURL'
+    }
+
+    It 'refuses a -Verb outside GET, PUT, HEAD, DELETE' {
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb POST } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-S3PreSignedURL'
+    }
+
+    It 'refuses an -ExpiresIn that is neither a TimeSpan, a number nor a string' {
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -ExpiresIn @{ hours = 1 } } |
+            Should -Throw -ErrorId 'invalid_expiry,Get-S3PreSignedURL'
+    }
+}
+
+Describe 'A misbehaving s3presign' -Skip:$IsWindows {
+    BeforeEach { $null = Reset-TestAws }
+
+    It 'stops with ProcessFailed and its standard error when it dies mid-run' {
+        $env:S3PRESIGN_BIN = New-TestWrapper 'dies.sh' 'read -r line; echo "s3presign: error: simulated crash" >&2; exit 3'
+        $caught = $null
+        try { 'a', 'b', 'c' | Get-S3PreSignedURL -Bucket $Bucket } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'ProcessFailed,Get-S3PreSignedURL'
+        $caught.Exception.Message | Should -Match 'simulated crash'
+        $caught.Exception.Message | Should -Match 'exit code 3'
+    }
+
+    It 'stops with ProcessFailed when it exits 2 without a fatal record' {
+        $env:S3PRESIGN_BIN = New-TestWrapper 'usage.sh' 'echo "s3presign: error: unexpected argument" >&2; exit 2'
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProcessFailed,Get-S3PreSignedURL'
+    }
+
+    It 'stops with ProtocolError when it writes something that is not a result' {
+        $env:S3PRESIGN_BIN = New-TestWrapper 'garbage.sh' 'while read -r line; do echo "hello"; done'
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProtocolError,Get-S3PreSignedURL'
+    }
+
+    It 'stops with ProtocolError when results come out of order' {
+        $env:S3PRESIGN_BIN = New-TestWrapper 'order.sh' 'cat > /dev/null; echo "{\"type\":\"url\",\"line\":2}"'
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProtocolError,Get-S3PreSignedURL'
+    }
+}
