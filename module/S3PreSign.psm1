@@ -245,6 +245,21 @@ class S3PreSignBatch {
     }
 }
 
+# Decides what an object piped to -Key by value means. PowerShell tries by-value binding first, and
+# would otherwise convert any object to a string: an object without a Key property would be signed as the
+# key "@{Bucket=...; Name=...}". Here text and numbers pass, and another object gives its Key property
+# (as by-property-name binding would) or no key at all, which s3presign then reports as missing_key
+# for that item, so that the failure lands in -ErrorVariable with the object as its TargetObject.
+class S3PreSignKeyTransformation : System.Management.Automation.ArgumentTransformationAttribute {
+    [object] Transform([System.Management.Automation.EngineIntrinsics]$engineIntrinsics, [object]$inputData) {
+        $value = if ($inputData -is [psobject]) { $inputData.PSObject.BaseObject } else { $inputData }
+        if ($null -eq $value -or $value -is [string] -or $value -is [ValueType] -or $value -is [array]) { return $inputData }
+        $property = $inputData.PSObject.Properties['Key']
+        if ($property) { return $property.Value }
+        return $null
+    }
+}
+
 function Format-S3PreSignInstant {
     # RFC 3339 UTC to the second; Local and Unspecified times are taken as local time.
     param([datetime]$Value)
@@ -300,10 +315,12 @@ function Get-S3PreSignedURL {
     The program is found through $env:S3PRESIGN_BIN, then the module's bin/<os>-<arch>/ folder, then PATH.
 
     .PARAMETER Bucket
-    The bucket name. Binds from the BucketName or Bucket property of piped objects.
+    The bucket name. Binds from the BucketName or Bucket property of piped objects. An item without a
+    bucket is reported as a missing_bucket error.
 
     .PARAMETER Key
-    The object key, as stored (not URL-encoded). Piped strings are keys; binds from the Key property.
+    The object key(s), as stored (not URL-encoded). Piped strings are keys; binds from the Key property
+    of piped objects. An item without a key is reported as a missing_key error.
 
     .PARAMETER VersionId
     Sign a request for this version of the object. Binds from the VersionId property of piped objects.
@@ -408,14 +425,16 @@ function Get-S3PreSignedURL {
     [CmdletBinding(DefaultParameterSetName = 'Profile', PositionalBinding = $false)]
     [OutputType('S3PreSign.PresignedUrl', [string])]
     param(
-        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        # Not Mandatory, on purpose: an item without a bucket or key (an empty CSV cell, a misnamed
+        # column) becomes that item's missing_bucket/missing_key error, which -ErrorVariable collects;
+        # PowerShell's own binding errors would bypass -ErrorVariable.
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('BucketName')]
-        [ValidateNotNullOrEmpty()]
         [string]$Bucket,
 
         # [string[]] rather than [string]: -Key a,b must not become the single key "a b".
-        [Parameter(Mandatory, Position = 1, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [ValidateNotNullOrEmpty()]
+        [Parameter(Position = 1, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [S3PreSignKeyTransformation()]
         [string[]]$Key,
 
         [Parameter(ValueFromPipelineByPropertyName)]
@@ -531,11 +550,14 @@ function Get-S3PreSignedURL {
     process {
         # Errors point back at what was piped in (a Get-S3Object result, a CSV row, ...), or at the key.
         $inputObject = if ($PSCmdlet.MyInvocation.ExpectingInput) { $_ } else { $null }
-        # The default encoder escapes every non-ASCII character, so a line's length is its UTF-8 size.
-        $prefix = '{"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode($Bucket).ToString() + '"'
-        if ($VersionId) { $prefix += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
-        foreach ($k in $Key) {
-            $session.Send($prefix + ',"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + '"}',
+        # JsonEncodedText's default encoder escapes every non-ASCII character, so a line is ASCII and its
+        # length is its size in bytes. A missing bucket or key is left to s3presign to report.
+        $fields = ''
+        if ($Bucket) { $fields += ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode($Bucket).ToString() + '"' }
+        if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
+        $keys = if ($null -ne $Key -and $Key.Count) { $Key } else { , '' }
+        foreach ($k in $keys) {
+            $session.Send('{"key":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$k).ToString() + '"' + $fields + '}',
                 ($null -ne $inputObject ? $inputObject : $k))
         }
     }

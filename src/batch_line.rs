@@ -44,28 +44,40 @@ pub fn parse(line: &[u8]) -> Result<ParsedLine, LineError> {
         }
     };
     if text.trim().is_empty() {
-        return Err(fail(ItemErrorKind::EmptyLine, "line is empty; each line must be a JSON object".into(), None));
+        return Err(fail(
+            ItemErrorKind::EmptyLine,
+            "line is empty; each line must be a JSON object".into(),
+            None,
+        ));
     }
-    let object = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => map,
-        Ok(other) => {
-            return Err(fail(
+    let object =
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => map,
+            Ok(other) => return Err(fail(
                 ItemErrorKind::InvalidJson,
-                format!("line is a JSON {}, not an object such as {{\"bucket\":\"b\",\"key\":\"k\"}}", kind_of(&other)),
+                format!(
+                    "line is a JSON {}, not an object such as {{\"bucket\":\"b\",\"key\":\"k\"}}",
+                    kind_of(&other)
+                ),
                 None,
-            ))
-        }
-        Err(e) => {
-            return Err(fail(
-                ItemErrorKind::InvalidJson,
-                format!("line is not valid JSON: {e}"),
-                None,
-            ))
-        }
-    };
+            )),
+            Err(e) => {
+                return Err(fail(
+                    ItemErrorKind::InvalidJson,
+                    format!("line is not valid JSON: {e}"),
+                    None,
+                ))
+            }
+        };
     match fields_of(&object) {
-        Ok(fields) => Ok(ParsedLine { fields, input: object }),
-        Err(error) => Err(LineError { error, input: Some(object) }),
+        Ok(fields) => Ok(ParsedLine {
+            fields,
+            input: object,
+        }),
+        Err(error) => Err(LineError {
+            error,
+            input: Some(object),
+        }),
     }
 }
 
@@ -73,7 +85,10 @@ fn fields_of(object: &Map<String, Value>) -> Result<RequestFields, ItemError> {
     if let Some(unknown) = object.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(ItemError::new(
             ItemErrorKind::UnknownField,
-            format!("unknown field \"{unknown}\"; a line may have: {}", FIELDS.join(", ")),
+            format!(
+                "unknown field \"{unknown}\"; a line may have: {}",
+                FIELDS.join(", ")
+            ),
         ));
     }
     let mut fields = RequestFields::default();
@@ -100,7 +115,9 @@ fn fields_of(object: &Map<String, Value>) -> Result<RequestFields, ItemError> {
                             ))
                         }
                     },
-                    other => return Err(wrong_type(name, "a string or a number of seconds", other)),
+                    other => {
+                        return Err(wrong_type(name, "a string or a number of seconds", other))
+                    }
                 });
                 continue;
             }
@@ -117,7 +134,10 @@ fn fields_of(object: &Map<String, Value>) -> Result<RequestFields, ItemError> {
 fn wrong_type(name: &str, expected: &str, got: &Value) -> ItemError {
     ItemError::new(
         ItemErrorKind::InvalidField,
-        format!("field \"{name}\" must be {expected}, not a JSON {}", kind_of(got)),
+        format!(
+            "field \"{name}\" must be {expected}, not a JSON {}",
+            kind_of(got)
+        ),
     )
 }
 
@@ -153,7 +173,10 @@ mod tests {
         assert_eq!(code(r#"{"key":5}"#), "invalid_field");
         assert_eq!(code(r#"{"expires_in":1.5}"#), "invalid_expiry");
         assert_eq!(code(r#"{"expires_in":true}"#), "invalid_field");
-        assert_eq!(parse(b"\xff\xfe").err().unwrap().error.kind.code(), "invalid_json");
+        assert_eq!(
+            parse(b"\xff\xfe").err().unwrap().error.kind.code(),
+            "invalid_json"
+        );
     }
 
     #[test]
@@ -165,7 +188,9 @@ mod tests {
 
     #[test]
     fn numbers_and_nulls() {
-        let ok = parse(br#"{"key":"k","expires_in":900,"version_id":null}"#).ok().unwrap();
+        let ok = parse(br#"{"key":"k","expires_in":900,"version_id":null}"#)
+            .ok()
+            .unwrap();
         assert_eq!(ok.fields.expires_in, Some(ExpiresIn::Seconds(900)));
         assert_eq!(ok.fields.version_id, None);
     }

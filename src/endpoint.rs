@@ -112,8 +112,17 @@ impl EndpointResolver {
 /// The first auth scheme the rules chose: (name, signingName, signingRegion).
 fn auth_scheme(endpoint: &Endpoint) -> (Option<String>, Option<String>, Option<String>) {
     if let Some(scheme) = endpoint.auth_schemes().first() {
-        let text = |k: &str| scheme.get(k).and_then(Document::as_string).map(str::to_string);
-        return (Some(scheme.name().to_string()), text("signingName"), text("signingRegion"));
+        let text = |k: &str| {
+            scheme
+                .get(k)
+                .and_then(Document::as_string)
+                .map(str::to_string)
+        };
+        return (
+            Some(scheme.name().to_string()),
+            text("signingName"),
+            text("signingRegion"),
+        );
     }
     let scheme = endpoint
         .properties()
@@ -133,7 +142,10 @@ fn auth_scheme(endpoint: &Endpoint) -> (Option<String>, Option<String>, Option<S
 /// The SDK's resolver answers synchronously behind a future; take the answer without a runtime.
 fn ready<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(output) => output,
         Poll::Pending => unreachable!("the S3 endpoint rules resolve without waiting"),
     }
@@ -156,15 +168,27 @@ mod tests {
 
     #[test]
     fn virtual_hosted_by_default_path_style_on_request() {
-        assert_eq!(resolve("my-bucket", region("eu-west-1")).base, "https://my-bucket.s3.eu-west-1.amazonaws.com");
-        let path = EndpointOptions { path_style: true, ..region("eu-west-1") };
-        assert_eq!(resolve("my-bucket", path).base, "https://s3.eu-west-1.amazonaws.com/my-bucket");
+        assert_eq!(
+            resolve("my-bucket", region("eu-west-1")).base,
+            "https://my-bucket.s3.eu-west-1.amazonaws.com"
+        );
+        let path = EndpointOptions {
+            path_style: true,
+            ..region("eu-west-1")
+        };
+        assert_eq!(
+            resolve("my-bucket", path).base,
+            "https://s3.eu-west-1.amazonaws.com/my-bucket"
+        );
     }
 
     #[test]
     fn dotted_buckets_stay_valid_for_tls() {
         let e = resolve("my.dotted.bucket", region("us-west-2"));
-        assert_eq!(e.base, "https://s3.us-west-2.amazonaws.com/my.dotted.bucket");
+        assert_eq!(
+            e.base,
+            "https://s3.us-west-2.amazonaws.com/my.dotted.bucket"
+        );
     }
 
     #[test]
@@ -175,14 +199,34 @@ mod tests {
             ..region("us-east-1")
         };
         assert_eq!(resolve("b-1", custom).base, "http://127.0.0.1:9000/b-1");
-        let http = EndpointOptions { http: true, ..region("us-east-1") };
+        let http = EndpointOptions {
+            http: true,
+            ..region("us-east-1")
+        };
         assert!(resolve("b-1", http).base.starts_with("http://b-1.s3."));
-        let acc = EndpointOptions { accelerate: true, ..region("us-east-1") };
-        assert_eq!(resolve("b-1", acc).base, "https://b-1.s3-accelerate.amazonaws.com");
-        let dual = EndpointOptions { dualstack: true, ..region("eu-central-1") };
-        assert_eq!(resolve("b-1", dual).base, "https://b-1.s3.dualstack.eu-central-1.amazonaws.com");
-        let bad = EndpointOptions { accelerate: true, ..region("us-east-1") };
-        let err = EndpointResolver::new(bad).resolve("dotted.bucket.name").unwrap_err();
+        let acc = EndpointOptions {
+            accelerate: true,
+            ..region("us-east-1")
+        };
+        assert_eq!(
+            resolve("b-1", acc).base,
+            "https://b-1.s3-accelerate.amazonaws.com"
+        );
+        let dual = EndpointOptions {
+            dualstack: true,
+            ..region("eu-central-1")
+        };
+        assert_eq!(
+            resolve("b-1", dual).base,
+            "https://b-1.s3.dualstack.eu-central-1.amazonaws.com"
+        );
+        let bad = EndpointOptions {
+            accelerate: true,
+            ..region("us-east-1")
+        };
+        let err = EndpointResolver::new(bad)
+            .resolve("dotted.bucket.name")
+            .unwrap_err();
         assert_eq!(err.kind, ItemErrorKind::Endpoint);
     }
 }

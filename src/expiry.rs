@@ -16,7 +16,10 @@ pub const DEFAULT_EXPIRES_SECONDS: i64 = 60 * 60;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExpirySpec {
     /// An instant (`--expires`); `text` is kept to show the user what they asked for.
-    At { instant: DateTime<Utc>, text: String },
+    At {
+        instant: DateTime<Utc>,
+        text: String,
+    },
     /// A lifetime from the signing time (`--expires-in`).
     In { seconds: i64, text: String },
     /// Neither was given.
@@ -62,7 +65,10 @@ pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
         }
     }
     if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok(date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
+        return Ok(date
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc());
     }
     Err(format!(
         "'{t}' is not a date or date-time; use ISO 8601 such as 2025-01-31, 2025-01-31T18:00:00Z or 2025-01-31T18:00:00+01:00"
@@ -146,7 +152,10 @@ pub fn resolve(spec: &ExpirySpec, signed_at: DateTime<Utc>) -> Result<Expiry, It
         };
         return Err(ItemError::new(
             ItemErrorKind::ExpiryInPast,
-            format!("{what}; choose an expiry in the future, at most 7 days away (latest allowed: {})", format_utc(latest)),
+            format!(
+                "{what}; choose an expiry in the future, at most 7 days away (latest allowed: {})",
+                format_utc(latest)
+            ),
         ));
     }
     if seconds > MAX_EXPIRES_SECONDS {
@@ -182,14 +191,37 @@ mod tests {
 
     #[test]
     fn instants_with_and_without_offset() {
-        assert_eq!(parse_instant("2025-01-31").unwrap(), utc("2025-01-31T00:00:00Z"));
-        assert_eq!(parse_instant("2025-01-31T18:00:00Z").unwrap(), utc("2025-01-31T18:00:00Z"));
-        assert_eq!(parse_instant("2025-01-31T18:00:00+01:00").unwrap(), utc("2025-01-31T17:00:00Z"));
-        assert_eq!(parse_instant("2025-01-31T18:00:00").unwrap(), utc("2025-01-31T18:00:00Z"));
-        assert_eq!(parse_instant("2025-01-31 18:00").unwrap(), utc("2025-01-31T18:00:00Z"));
-        assert_eq!(parse_instant("2025-01-31T18:00:00.750Z").unwrap().timestamp_subsec_millis(), 750);
+        assert_eq!(
+            parse_instant("2025-01-31").unwrap(),
+            utc("2025-01-31T00:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2025-01-31T18:00:00Z").unwrap(),
+            utc("2025-01-31T18:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2025-01-31T18:00:00+01:00").unwrap(),
+            utc("2025-01-31T17:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2025-01-31T18:00:00").unwrap(),
+            utc("2025-01-31T18:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2025-01-31 18:00").unwrap(),
+            utc("2025-01-31T18:00:00Z")
+        );
+        assert_eq!(
+            parse_instant("2025-01-31T18:00:00.750Z")
+                .unwrap()
+                .timestamp_subsec_millis(),
+            750
+        );
         let err = parse_instant("tomorrow").unwrap_err();
-        assert!(err.contains("'tomorrow'") && err.contains("ISO 8601"), "{err}");
+        assert!(
+            err.contains("'tomorrow'") && err.contains("ISO 8601"),
+            "{err}"
+        );
         assert!(parse_instant("2025-02-30").is_err());
     }
 
@@ -202,7 +234,17 @@ mod tests {
         assert_eq!(parse_duration("1d12h"), Ok(129_600));
         assert_eq!(parse_duration("1H30M"), Ok(5_400));
         assert_eq!(parse_duration("3600"), Ok(3_600));
-        for bad in ["", "h", "1h30", "5m1h", "1h1h", "1w", "-5m", "1.5h", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "h",
+            "1h30",
+            "5m1h",
+            "1h1h",
+            "1w",
+            "-5m",
+            "1.5h",
+            "99999999999999999999d",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -210,21 +252,49 @@ mod tests {
     #[test]
     fn window_rules() {
         let signed = utc("2025-01-01T00:00:00Z");
-        let ok = resolve(&ExpirySpec::In { seconds: 604_800, text: "7d".into() }, signed).unwrap();
+        let ok = resolve(
+            &ExpirySpec::In {
+                seconds: 604_800,
+                text: "7d".into(),
+            },
+            signed,
+        )
+        .unwrap();
         assert_eq!(ok.expires_at, utc("2025-01-08T00:00:00Z"));
         assert_eq!(resolve(&ExpirySpec::Default, signed).unwrap().seconds, 3600);
 
-        let far = resolve(&ExpirySpec::In { seconds: 604_801, text: "604801".into() }, signed).unwrap_err();
+        let far = resolve(
+            &ExpirySpec::In {
+                seconds: 604_801,
+                text: "604801".into(),
+            },
+            signed,
+        )
+        .unwrap_err();
         assert_eq!(far.kind, ItemErrorKind::ExpiryTooFar);
-        assert!(far.message.contains("2025-01-08T00:00:00Z"), "{}", far.message);
+        assert!(
+            far.message.contains("2025-01-08T00:00:00Z"),
+            "{}",
+            far.message
+        );
 
-        let at = ExpirySpec::At { instant: utc("2024-12-31T23:59:59Z"), text: "x".into() };
+        let at = ExpirySpec::At {
+            instant: utc("2024-12-31T23:59:59Z"),
+            text: "x".into(),
+        };
         let past = resolve(&at, signed).unwrap_err();
         assert_eq!(past.kind, ItemErrorKind::ExpiryInPast);
-        assert!(past.message.contains("2024-12-31T23:59:59Z"), "{}", past.message);
+        assert!(
+            past.message.contains("2024-12-31T23:59:59Z"),
+            "{}",
+            past.message
+        );
 
         // Sub-second expiries round down: never later than asked.
-        let at = ExpirySpec::At { instant: utc("2025-01-01T00:00:10.9Z"), text: "x".into() };
+        let at = ExpirySpec::At {
+            instant: utc("2025-01-01T00:00:10.9Z"),
+            text: "x".into(),
+        };
         assert_eq!(resolve(&at, signed).unwrap().seconds, 10);
     }
 }

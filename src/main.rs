@@ -36,7 +36,11 @@ fn main() -> std::process::ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
-            let code = if e.use_stderr() { ExitCode::SetupFailed } else { ExitCode::Success };
+            let code = if e.use_stderr() {
+                ExitCode::SetupFailed
+            } else {
+                ExitCode::Success
+            };
             let _ = e.print();
             return code.into();
         }
@@ -56,8 +60,17 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
     let request = match args.request.to_fields().validate() {
         Ok(r) => r,
         // A missing --bucket or --key is a usage error, as clap would report a required flag.
-        Err(e) if matches!(e.kind, ItemErrorKind::MissingBucket | ItemErrorKind::MissingKey) => {
-            let flag = if e.kind == ItemErrorKind::MissingBucket { "--bucket" } else { "--key" };
+        Err(e)
+            if matches!(
+                e.kind,
+                ItemErrorKind::MissingBucket | ItemErrorKind::MissingKey
+            ) =>
+        {
+            let flag = if e.kind == ItemErrorKind::MissingBucket {
+                "--bucket"
+            } else {
+                "--key"
+            };
             let usage = SetupError::new(SetupErrorKind::Usage, format!("{flag} is required"));
             return report_setup_error(&usage, false);
         }
@@ -123,7 +136,9 @@ fn setup(flags: &SessionFlags) -> Result<Presigner, SetupError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| SetupError::new(SetupErrorKind::NoCredentials, format!("cannot start: {e}")))?;
+        .map_err(|e| {
+            SetupError::new(SetupErrorKind::NoCredentials, format!("cannot start: {e}"))
+        })?;
     let session = runtime.block_on(session::load(flags))?;
     let endpoints = EndpointResolver::new(EndpointOptions {
         region: session.region.clone(),
@@ -133,7 +148,12 @@ fn setup(flags: &SessionFlags) -> Result<Presigner, SetupError> {
         dualstack: flags.dualstack,
         http: flags.http,
     });
-    Ok(Presigner::new(&session, endpoints, start_time, flags.strict_expiry))
+    Ok(Presigner::new(
+        &session,
+        endpoints,
+        start_time,
+        flags.strict_expiry,
+    ))
 }
 
 fn parse_start_time(text: &str) -> Result<DateTime<Utc>, SetupError> {

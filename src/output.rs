@@ -34,7 +34,10 @@ struct UrlRecord<'a> {
     warnings: &'a [String],
 }
 
-fn headers_as_object<S: Serializer>(headers: &&[(&'static str, String)], s: S) -> Result<S::Ok, S::Error> {
+fn headers_as_object<S: Serializer>(
+    headers: &&[(&'static str, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(headers.len()))?;
     for (name, value) in headers.iter() {
         map.serialize_entry(name, value)?;

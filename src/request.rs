@@ -68,8 +68,16 @@ impl RequestFields {
             bucket: self.bucket.or_else(|| defaults.bucket.clone()),
             key: self.key.or_else(|| defaults.key.clone()),
             verb: self.verb.or_else(|| defaults.verb.clone()),
-            expires: if line_sets_expiry { self.expires } else { defaults.expires.clone() },
-            expires_in: if line_sets_expiry { self.expires_in } else { defaults.expires_in.clone() },
+            expires: if line_sets_expiry {
+                self.expires
+            } else {
+                defaults.expires.clone()
+            },
+            expires_in: if line_sets_expiry {
+                self.expires_in
+            } else {
+                defaults.expires_in.clone()
+            },
             version_id: self.version_id.or_else(|| defaults.version_id.clone()),
             content_type: self.content_type.or_else(|| defaults.content_type.clone()),
         }
@@ -117,8 +125,9 @@ impl RequestFields {
                 ))
             }
             (Some(text), None) => {
-                let instant = expiry::parse_instant(&text)
-                    .map_err(|m| ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires: {m}")))?;
+                let instant = expiry::parse_instant(&text).map_err(|m| {
+                    ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires: {m}"))
+                })?;
                 ExpirySpec::At { instant, text }
             }
             (None, Some(ExpiresIn::Seconds(seconds))) => ExpirySpec::In {
@@ -126,8 +135,9 @@ impl RequestFields {
                 text: format!("{seconds}s"),
             },
             (None, Some(ExpiresIn::Text(text))) => {
-                let seconds = expiry::parse_duration(&text)
-                    .map_err(|m| ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires_in: {m}")))?;
+                let seconds = expiry::parse_duration(&text).map_err(|m| {
+                    ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires_in: {m}"))
+                })?;
                 ExpirySpec::In { seconds, text }
             }
             (None, None) => ExpirySpec::Default,
@@ -234,12 +244,21 @@ mod tests {
         let code = |f: RequestFields| f.validate().unwrap_err().kind;
         assert_eq!(code(RequestFields::default()), ItemErrorKind::MissingBucket);
         assert_eq!(code(fields("bucket", "")), ItemErrorKind::MissingKey);
-        assert_eq!(code(fields("Bad_Bucket!", "k")), ItemErrorKind::InvalidBucket);
+        assert_eq!(
+            code(fields("Bad_Bucket!", "k")),
+            ItemErrorKind::InvalidBucket
+        );
         assert_eq!(code(fields("ab", "k")), ItemErrorKind::InvalidBucket);
         assert_eq!(code(fields("-abc", "k")), ItemErrorKind::InvalidBucket);
         assert_eq!(code(fields("a..b", "k")), ItemErrorKind::InvalidBucket);
-        assert_eq!(code(fields("bucket", &"x".repeat(1025))), ItemErrorKind::InvalidKey);
-        assert!(fields("bucket", &"é".repeat(512)).validate().is_ok(), "1024 bytes is the limit");
+        assert_eq!(
+            code(fields("bucket", &"x".repeat(1025))),
+            ItemErrorKind::InvalidKey
+        );
+        assert!(
+            fields("bucket", &"é".repeat(512)).validate().is_ok(),
+            "1024 bytes is the limit"
+        );
         let mut f = fields("bucket", "k");
         f.verb = Some("POST".into());
         assert_eq!(code(f), ItemErrorKind::InvalidVerb);
@@ -257,6 +276,9 @@ mod tests {
     fn verbs_are_case_insensitive() {
         assert_eq!(Verb::parse("put").unwrap(), Verb::Put);
         assert_eq!(Verb::parse(" Delete ").unwrap(), Verb::Delete);
-        assert!(Verb::parse("PATCH").unwrap_err().message.contains("'PATCH'"));
+        assert!(Verb::parse("PATCH")
+            .unwrap_err()
+            .message
+            .contains("'PATCH'"));
     }
 }

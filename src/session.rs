@@ -55,14 +55,16 @@ pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
         .map(|r| r.to_string())
         .filter(|r| !r.trim().is_empty())
         .ok_or_else(|| {
-        SetupError::new(
+            SetupError::new(
             SetupErrorKind::NoRegion,
             "no AWS region is set: pass --region (-Region in PowerShell), set AWS_REGION, or add \
              'region = ...' to the profile in your AWS config file",
         )
-    })?;
+        })?;
 
-    let provider = config.credentials_provider().ok_or_else(no_credentials_hint)?;
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(no_credentials_hint)?;
     let credentials = provider.provide_credentials().await.map_err(|e| {
         // The provider's error chain names the source that failed (SSO login expired, a
         // credential_process exit code, ...); it never contains key material.
@@ -169,8 +171,11 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     let mut current = Some(error);
     while let Some(e) = current {
         let text = e.to_string();
-        let generic = text.starts_with("an error occurred") || text.starts_with("the credential provider was not enabled");
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) && !(generic && e.source().is_some()) {
+        // Wrappers that only say "something failed" add nothing when a cause follows.
+        let says_nothing = (text.starts_with("an error occurred")
+            || text.starts_with("the credential provider was not enabled"))
+            && e.source().is_some();
+        if !text.is_empty() && !says_nothing && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         current = e.source();

@@ -38,7 +38,10 @@ mod tests {
     #[test]
     fn keys_keep_slashes_and_unreserved_characters() {
         assert_eq!(encode_key("a/b c/~x_y-z.txt"), "a/b%20c/~x_y-z.txt");
-        assert_eq!(encode_key("+%=&?#*'!()"), "%2B%25%3D%26%3F%23%2A%27%21%28%29");
+        assert_eq!(
+            encode_key("+%=&?#*'!()"),
+            "%2B%25%3D%26%3F%23%2A%27%21%28%29"
+        );
         assert_eq!(encode_key("é"), "%C3%A9");
         assert_eq!(encode_key("😀"), "%F0%9F%98%80");
         assert_eq!(encode_query("a/b"), "a%2Fb");

@@ -21,12 +21,25 @@ fn one_result_per_line_in_order_and_bad_lines_do_not_stop_the_run() {
         r#"{"bucket":"b-1","key":"last","verb":"delete","expires_in":60}"#,
     ]
     .join("\n");
-    let run = s3presign().with_example_keys().args(["batch"]).run_with_stdin(&input);
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch"])
+        .run_with_stdin(&input);
     run.expect_code(1);
     let records = run.records();
     let expected = [
-        "url", "invalid_json", "missing_bucket", "empty_line", "unknown_field", "invalid_verb",
-        "invalid_expiry", "expiry_too_far", "invalid_bucket", "missing_key", "invalid_field", "url",
+        "url",
+        "invalid_json",
+        "missing_bucket",
+        "empty_line",
+        "unknown_field",
+        "invalid_verb",
+        "invalid_expiry",
+        "expiry_too_far",
+        "invalid_bucket",
+        "missing_key",
+        "invalid_field",
+        "url",
     ];
     assert_eq!(records.len(), expected.len(), "{}", run.stdout);
     for (i, (record, code)) in records.iter().zip(expected).enumerate() {
@@ -37,7 +50,10 @@ fn one_result_per_line_in_order_and_bad_lines_do_not_stop_the_run() {
             assert_eq!(record["type"], "error", "{record}");
             assert_eq!(record["code"], code, "{record}");
             let message = record["message"].as_str().unwrap();
-            assert!(message.starts_with(&format!("line {}: ", i + 1)), "{message}");
+            assert!(
+                message.starts_with(&format!("line {}: ", i + 1)),
+                "{message}"
+            );
         }
     }
     assert_eq!(records[11]["verb"], "DELETE");
@@ -45,7 +61,10 @@ fn one_result_per_line_in_order_and_bad_lines_do_not_stop_the_run() {
     // What could be read of a bad line comes back with its error.
     assert_eq!(records[8]["input"]["bucket"], "Bad_Bucket!");
     assert_eq!(records[1]["input"], serde_json::Value::Null);
-    assert!(records[4]["message"].as_str().unwrap().contains("\"expries\""));
+    assert!(records[4]["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"expries\""));
 }
 
 #[test]
@@ -58,7 +77,15 @@ fn flags_are_defaults_and_lines_override_them() {
     .join("\n");
     let run = s3presign()
         .with_example_keys()
-        .args(["batch", "--bucket", "default-bucket", "--expires-in", "2h", "--start-time", "2025-01-01T00:00:00Z"])
+        .args([
+            "batch",
+            "--bucket",
+            "default-bucket",
+            "--expires-in",
+            "2h",
+            "--start-time",
+            "2025-01-01T00:00:00Z",
+        ])
         .run_with_stdin(&input);
     run.expect_code(0);
     let r = run.records();
@@ -73,7 +100,10 @@ fn flags_are_defaults_and_lines_override_them() {
 #[test]
 fn all_good_lines_exit_0_and_crlf_lines_are_accepted() {
     let input = "{\"bucket\":\"b-1\",\"key\":\"x\"}\r\n{\"bucket\":\"b-1\",\"key\":\"y\"}\r\n";
-    let run = s3presign().with_example_keys().args(["batch"]).run_with_stdin(input);
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch"])
+        .run_with_stdin(input);
     run.expect_code(0);
     let r = run.records();
     assert_eq!(r.len(), 2);
@@ -101,12 +131,18 @@ fn setup_failures_exit_2_with_a_fatal_record() {
     assert_eq!(r[0]["code"], "no_region");
     assert!(run.stderr.contains("--region"), "{}", run.stderr);
 
-    let run = s3presign().env("AWS_REGION", "us-east-1").args(["batch"]).run();
+    let run = s3presign()
+        .env("AWS_REGION", "us-east-1")
+        .args(["batch"])
+        .run();
     run.expect_code(2);
     assert_eq!(run.records()[0]["code"], "no_credentials");
     assert!(run.stderr.contains("AWS_ACCESS_KEY_ID"), "{}", run.stderr);
 
-    let run = s3presign().with_example_keys().args(["batch", "--protocol", "2"]).run();
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch", "--protocol", "2"])
+        .run();
     run.expect_code(2);
 }
 
@@ -121,7 +157,10 @@ fn a_large_batch_streams_every_result_in_order() {
             input.push_str(&format!("{{\"bucket\":\"b-1\",\"key\":\"obj/{i}\"}}\n"));
         }
     }
-    let run = s3presign().with_example_keys().args(["batch"]).run_with_stdin(&input);
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch"])
+        .run_with_stdin(&input);
     run.expect_code(1);
     let records = run.records();
     assert_eq!(records.len(), lines);

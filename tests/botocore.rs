@@ -12,9 +12,9 @@ use common::*;
 
 /// Characters that break signers in the wild, plus plain ones.
 const ALPHABET: &[&str] = &[
-    "a", "b", "Z", "0", "9", "-", "_", ".", "~", " ", "+", "%", "=", "&", "?", "#", "*", "'", "!", "(", ")",
-    "/", "//", ",", ";", ":", "@", "$", "[", "]", "{", "}", "^", "`", "|", "\\", "\"", "<", ">", "\t",
-    "é", "e\u{301}", "ß", "日本", "한", "😀", "\u{200b}",
+    "a", "b", "Z", "0", "9", "-", "_", ".", "~", " ", "+", "%", "=", "&", "?", "#", "*", "'", "!",
+    "(", ")", "/", "//", ",", ";", ":", "@", "$", "[", "]", "{", "}", "^", "`", "|", "\\", "\"",
+    "<", ">", "\t", "é", "e\u{301}", "ß", "日本", "한", "😀", "\u{200b}",
 ];
 
 /// A small deterministic generator, so a failure can be reproduced from the seed.
@@ -47,7 +47,12 @@ fn python() -> PathBuf {
 fn requests(seed: u64, count: usize) -> Vec<serde_json::Value> {
     let mut rng = XorShift(seed);
     let verbs = ["GET", "PUT", "HEAD", "DELETE"];
-    let types = ["text/plain", "image/png", "application/octet-stream", "text/csv; charset=utf-8"];
+    let types = [
+        "text/plain",
+        "image/png",
+        "application/octet-stream",
+        "text/csv; charset=utf-8",
+    ];
     (0..count)
         .map(|_| {
             let mut key = String::new();
@@ -63,7 +68,8 @@ fn requests(seed: u64, count: usize) -> Vec<serde_json::Value> {
                 "expires_in": 1 + rng.below(604_800),
             });
             if rng.below(4) == 0 {
-                request["version_id"] = format!("v{}+/={}", rng.next(), ALPHABET[rng.below(ALPHABET.len())]).into();
+                request["version_id"] =
+                    format!("v{}+/={}", rng.next(), ALPHABET[rng.below(ALPHABET.len())]).into();
             }
             if verb == "PUT" && rng.below(2) == 0 {
                 request["content_type"] = types[rng.below(types.len())].into();
@@ -76,9 +82,10 @@ fn requests(seed: u64, count: usize) -> Vec<serde_json::Value> {
 fn check_against_botocore(session_token: Option<&str>) {
     let requests = requests(0x5eed_cafe_f00d + session_token.is_some() as u64, 10_000);
     let input: String = requests.iter().map(|r| r.to_string() + "\n").collect();
-    let mut cmd = s3presign()
-        .with_example_keys()
-        .args(["batch", "--start-time", "2025-06-01T12:34:56Z"]);
+    let mut cmd =
+        s3presign()
+            .with_example_keys()
+            .args(["batch", "--start-time", "2025-06-01T12:34:56Z"]);
     if let Some(token) = session_token {
         cmd = cmd.env("AWS_SESSION_TOKEN", token);
     }
@@ -88,7 +95,10 @@ fn check_against_botocore(session_token: Option<&str>) {
     assert_eq!(results.len(), requests.len());
 
     let mut checker = Command::new(python())
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/botocore_check.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/botocore_check.py"
+        ))
         .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -103,9 +113,16 @@ fn check_against_botocore(session_token: Option<&str>) {
         }
     }
     let out = checker.wait_with_output().unwrap();
-    let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "{report}");
-    assert!(report.contains("botocore: 10000 passed, 0 failed"), "{report}");
+    assert!(
+        report.contains("botocore: 10000 passed, 0 failed"),
+        "{report}"
+    );
 }
 
 #[test]

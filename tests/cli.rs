@@ -16,15 +16,33 @@ fn query_param<'a>(url: &'a str, name: &str) -> Option<&'a str> {
 fn prints_a_bare_url_by_default() {
     let run = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "my-bucket", "--key", "reports/q1 2025.pdf"])
+        .args([
+            "url",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "reports/q1 2025.pdf",
+        ])
         .run();
     run.expect_code(0);
     let url = run.stdout.trim_end();
     assert_eq!(run.stdout.lines().count(), 1);
-    assert!(url.starts_with("https://my-bucket.s3.us-east-1.amazonaws.com/reports/q1%202025.pdf?"), "{url}");
-    assert_eq!(query_param(url, "X-Amz-Algorithm"), Some("AWS4-HMAC-SHA256"));
-    assert_eq!(query_param(url, "X-Amz-Expires"), Some("3600"), "default lifetime is 1 hour");
-    assert!(query_param(url, "X-Amz-Credential").unwrap().starts_with("AKIAIOSFODNN7EXAMPLE%2F"));
+    assert!(
+        url.starts_with("https://my-bucket.s3.us-east-1.amazonaws.com/reports/q1%202025.pdf?"),
+        "{url}"
+    );
+    assert_eq!(
+        query_param(url, "X-Amz-Algorithm"),
+        Some("AWS4-HMAC-SHA256")
+    );
+    assert_eq!(
+        query_param(url, "X-Amz-Expires"),
+        Some("3600"),
+        "default lifetime is 1 hour"
+    );
+    assert!(query_param(url, "X-Amz-Credential")
+        .unwrap()
+        .starts_with("AKIAIOSFODNN7EXAMPLE%2F"));
     assert_eq!(query_param(url, "X-Amz-Signature").unwrap().len(), 64);
     assert!(run.stderr.is_empty(), "{}", run.stderr);
 }
@@ -34,18 +52,29 @@ fn json_output_carries_exact_utc_instants() {
     let run = s3presign()
         .with_example_keys()
         .args(["url", "--bucket", "b-1", "--key", "k", "--output", "json"])
-        .args(["--start-time", "2025-03-01T10:00:00Z", "--expires", "2025-03-01T12:30:00+01:00"])
+        .args([
+            "--start-time",
+            "2025-03-01T10:00:00Z",
+            "--expires",
+            "2025-03-01T12:30:00+01:00",
+        ])
         .run();
     run.expect_code(0);
     let r = &run.records()[0];
     assert_eq!(r["type"], "url");
     assert_eq!(r["signed_at"], "2025-03-01T10:00:00Z");
-    assert_eq!(r["expires_at"], "2025-03-01T11:30:00Z", "the offset is converted to UTC");
+    assert_eq!(
+        r["expires_at"], "2025-03-01T11:30:00Z",
+        "the offset is converted to UTC"
+    );
     assert_eq!(r["effective_expires_at"], "2025-03-01T11:30:00Z");
     assert_eq!(r["expires_in_seconds"], 5400);
     assert_eq!(r["requested_expiry"], "2025-03-01T12:30:00+01:00");
     assert_eq!(r["credentials_expire_at"], serde_json::Value::Null);
-    assert!(r["url"].as_str().unwrap().contains("X-Amz-Date=20250301T100000Z"));
+    assert!(r["url"]
+        .as_str()
+        .unwrap()
+        .contains("X-Amz-Date=20250301T100000Z"));
 }
 
 #[test]
@@ -53,7 +82,15 @@ fn fixed_start_time_gives_the_same_url_twice() {
     let sign = || {
         s3presign()
             .with_example_keys()
-            .args(["url", "--bucket", "b-1", "--key", "k", "--start-time", "2025-01-01T00:00:00Z"])
+            .args([
+                "url",
+                "--bucket",
+                "b-1",
+                "--key",
+                "k",
+                "--start-time",
+                "2025-01-01T00:00:00Z",
+            ])
             .run()
             .stdout
     };
@@ -64,12 +101,32 @@ fn fixed_start_time_gives_the_same_url_twice() {
 fn table_output_shows_what_was_asked_and_the_utc_expiry() {
     let run = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--output", "table", "--expires-in", "1d12h"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--output",
+            "table",
+            "--expires-in",
+            "1d12h",
+        ])
         .args(["--start-time", "2025-01-01T00:00:00Z"])
         .run();
     run.expect_code(0);
-    for expected in ["Requested expiry", "1d12h", "Expires at (UTC)", "2025-01-02T12:00:00Z", "X-Amz-Signature"] {
-        assert!(run.stdout.contains(expected), "missing {expected:?} in\n{}", run.stdout);
+    for expected in [
+        "Requested expiry",
+        "1d12h",
+        "Expires at (UTC)",
+        "2025-01-02T12:00:00Z",
+        "X-Amz-Signature",
+    ] {
+        assert!(
+            run.stdout.contains(expected),
+            "missing {expected:?} in\n{}",
+            run.stdout
+        );
     }
 }
 
@@ -83,7 +140,11 @@ fn expiry_beyond_seven_days_is_refused_with_the_latest_allowed_instant() {
     run.expect_code(1);
     assert!(run.stdout.is_empty());
     assert!(run.stderr.contains("at most 7 days"), "{}", run.stderr);
-    assert!(run.stderr.contains("2025-01-08T00:00:00Z"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2025-01-08T00:00:00Z"),
+        "{}",
+        run.stderr
+    );
 
     // Exactly 7 days is allowed.
     s3presign()
@@ -95,13 +156,27 @@ fn expiry_beyond_seven_days_is_refused_with_the_latest_allowed_instant() {
 
 #[test]
 fn a_past_expiry_is_refused() {
-    let yesterday = (Utc::now() - Duration::days(1)).format("%Y-%m-%d").to_string();
+    let yesterday = (Utc::now() - Duration::days(1))
+        .format("%Y-%m-%d")
+        .to_string();
     let run = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--expires", &yesterday])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--expires",
+            &yesterday,
+        ])
         .run();
     run.expect_code(1);
-    assert!(run.stderr.contains("not after the signing time"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("not after the signing time"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -113,28 +188,61 @@ fn a_date_without_time_means_midnight_utc() {
         .args(["--expires", &tomorrow.format("%Y-%m-%d").to_string()])
         .run();
     run.expect_code(0);
-    let expires_at: DateTime<Utc> = run.records()[0]["expires_at"].as_str().unwrap().parse().unwrap();
+    let expires_at: DateTime<Utc> = run.records()[0]["expires_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(expires_at, tomorrow.and_hms_opt(0, 0, 0).unwrap().and_utc());
 }
 
 #[test]
 fn usage_errors_exit_2() {
-    let missing_key = s3presign().with_example_keys().args(["url", "--bucket", "b-1"]).run();
+    let missing_key = s3presign()
+        .with_example_keys()
+        .args(["url", "--bucket", "b-1"])
+        .run();
     missing_key.expect_code(2);
-    assert!(missing_key.stderr.contains("--key is required"), "{}", missing_key.stderr);
+    assert!(
+        missing_key.stderr.contains("--key is required"),
+        "{}",
+        missing_key.stderr
+    );
 
     let both = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--expires", "2030-01-01", "--expires-in", "1h"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--expires",
+            "2030-01-01",
+            "--expires-in",
+            "1h",
+        ])
         .run();
     both.expect_code(2);
 
     let bad_start = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--start-time", "soon"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--start-time",
+            "soon",
+        ])
         .run();
     bad_start.expect_code(2);
-    assert!(bad_start.stderr.contains("--start-time"), "{}", bad_start.stderr);
+    assert!(
+        bad_start.stderr.contains("--start-time"),
+        "{}",
+        bad_start.stderr
+    );
 
     s3presign().args(["--help"]).run().expect_code(0);
 }
@@ -143,20 +251,47 @@ fn usage_errors_exit_2() {
 fn put_signs_the_content_type_and_says_to_send_it() {
     let run = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--verb", "put", "--content-type", "image/png", "--output", "json"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--verb",
+            "put",
+            "--content-type",
+            "image/png",
+            "--output",
+            "json",
+        ])
         .run();
     run.expect_code(0);
     let r = &run.records()[0];
     assert_eq!(r["verb"], "PUT");
     assert_eq!(r["headers"]["Content-Type"], "image/png");
-    assert_eq!(query_param(r["url"].as_str().unwrap(), "X-Amz-SignedHeaders"), Some("content-type%3Bhost"));
+    assert_eq!(
+        query_param(r["url"].as_str().unwrap(), "X-Amz-SignedHeaders"),
+        Some("content-type%3Bhost")
+    );
 
     let get_with_type = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--content-type", "image/png"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--content-type",
+            "image/png",
+        ])
         .run();
     get_with_type.expect_code(1);
-    assert!(get_with_type.stderr.contains("only for PUT"), "{}", get_with_type.stderr);
+    assert!(
+        get_with_type.stderr.contains("only for PUT"),
+        "{}",
+        get_with_type.stderr
+    );
 }
 
 #[test]
@@ -164,7 +299,15 @@ fn endpoint_flags_shape_the_url() {
     let url = |args: &[&str]| {
         let run = s3presign()
             .with_example_keys()
-            .args(["url", "--bucket", "b-1", "--key", "a/b", "--region", "eu-west-1"])
+            .args([
+                "url",
+                "--bucket",
+                "b-1",
+                "--key",
+                "a/b",
+                "--region",
+                "eu-west-1",
+            ])
             .args(args)
             .run();
         run.expect_code(0);
@@ -174,8 +317,14 @@ fn endpoint_flags_shape_the_url() {
     assert!(url(&["--path-style"]).starts_with("https://s3.eu-west-1.amazonaws.com/b-1/a/b?"));
     assert!(url(&["--http"]).starts_with("http://b-1.s3.eu-west-1.amazonaws.com/a/b?"));
     assert!(url(&["--accelerate"]).starts_with("https://b-1.s3-accelerate.amazonaws.com/a/b?"));
-    assert!(url(&["--dualstack"]).starts_with("https://b-1.s3.dualstack.eu-west-1.amazonaws.com/a/b?"));
-    assert!(url(&["--endpoint-url", "https://minio.example.com:9000", "--path-style"])
-        .starts_with("https://minio.example.com:9000/b-1/a/b?"));
+    assert!(
+        url(&["--dualstack"]).starts_with("https://b-1.s3.dualstack.eu-west-1.amazonaws.com/a/b?")
+    );
+    assert!(url(&[
+        "--endpoint-url",
+        "https://minio.example.com:9000",
+        "--path-style"
+    ])
+    .starts_with("https://minio.example.com:9000/b-1/a/b?"));
     assert!(url(&["--version-id", "3/L4kqtJl+cB"]).contains("versionId=3%2FL4kqtJl%2BcB&"));
 }

@@ -44,5 +44,8 @@ fn pester_suite_passes() {
              repository `.ci/run` puts ../shared/tools/bin on PATH"
         )
     });
-    assert!(status.success(), "Pester failed ({status}); its report is above");
+    assert!(
+        status.success(),
+        "Pester failed ({status}); its report is above"
+    );
 }

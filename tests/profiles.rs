@@ -26,7 +26,12 @@ fn two_profiles(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBu
 }
 
 fn credential_of(url: &str) -> &str {
-    url.split("X-Amz-Credential=").nth(1).unwrap().split('&').next().unwrap()
+    url.split("X-Amz-Credential=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
 }
 
 #[test]
@@ -57,7 +62,10 @@ fn a_named_profile_wins_over_environment_keys() {
     run.expect_code(0);
     let credential = credential_of(&run.stdout);
     assert!(credential.starts_with(DEV_KEY), "{credential}");
-    assert!(credential.contains("%2Fap-southeast-2%2F"), "the profile's region: {credential}");
+    assert!(
+        credential.contains("%2Fap-southeast-2%2F"),
+        "the profile's region: {credential}"
+    );
 }
 
 #[test]
@@ -68,28 +76,54 @@ fn aws_profile_environment_variable_selects_a_profile() {
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .env("AWS_PROFILE", "dev")
-        .args(["url", "--bucket", "b-1", "--key", "k", "--region", "us-west-2"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--region",
+            "us-west-2",
+        ])
         .run();
     run.expect_code(0);
     let credential = credential_of(&run.stdout);
     assert!(credential.starts_with(DEV_KEY), "{credential}");
-    assert!(credential.contains("%2Fus-west-2%2F"), "--region beats the profile: {credential}");
+    assert!(
+        credential.contains("%2Fus-west-2%2F"),
+        "--region beats the profile: {credential}"
+    );
 }
 
 #[test]
 fn an_unknown_profile_lists_the_profiles_found() {
     let dir = tempfile::tempdir().unwrap();
     let (config, credentials) = two_profiles(dir.path());
-    for args in [&["url", "--bucket", "b-1", "--key", "k", "--profile", "prod"][..], &["batch", "--profile", "prod"]] {
+    for args in [
+        &["url", "--bucket", "b-1", "--key", "k", "--profile", "prod"][..],
+        &["batch", "--profile", "prod"],
+    ] {
         let run = s3presign()
             .env("AWS_CONFIG_FILE", &config)
             .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
             .args(args)
             .run();
         run.expect_code(2);
-        assert!(run.stderr.contains("profile 'prod' was not found"), "{}", run.stderr);
-        assert!(run.stderr.contains("profiles found: default, dev"), "{}", run.stderr);
-        assert!(run.stderr.contains(&*config.to_string_lossy()), "names the files: {}", run.stderr);
+        assert!(
+            run.stderr.contains("profile 'prod' was not found"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("profiles found: default, dev"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&*config.to_string_lossy()),
+            "names the files: {}",
+            run.stderr
+        );
     }
 }
 
@@ -102,7 +136,15 @@ fn credentials_file_flag_replaces_the_default_credentials_file() {
         "[ops]\naws_access_key_id = AKIAOPSEXAMPLE000001\naws_secret_access_key = opssecret\n",
     );
     let run = s3presign()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--region", "us-east-1"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--region",
+            "us-east-1",
+        ])
         .args(["--profile", "ops", "--credentials-file"])
         .arg_path(&other)
         .run();
@@ -131,7 +173,10 @@ fn expiring_profile(dir: &std::path::Path, expires_in_minutes: i64) -> std::path
     write_file(
         dir,
         "config",
-        &format!("[profile temp]\nregion = us-east-1\ncredential_process = {}\n", script.display()),
+        &format!(
+            "[profile temp]\nregion = us-east-1\ncredential_process = {}\n",
+            script.display()
+        ),
     )
 }
 
@@ -141,18 +186,43 @@ fn credentials_that_expire_first_shorten_the_effective_expiry_with_a_warning() {
     let config = expiring_profile(dir.path(), 30);
     let run = s3presign()
         .env("AWS_CONFIG_FILE", &config)
-        .args(["url", "--profile", "temp", "--bucket", "b-1", "--key", "k", "--expires-in", "2h", "--output", "json"])
+        .args([
+            "url",
+            "--profile",
+            "temp",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--expires-in",
+            "2h",
+            "--output",
+            "json",
+        ])
         .run();
     run.expect_code(0);
     let r = &run.records()[0];
-    let credentials_end = r["credentials_expire_at"].as_str().expect("credential expiry is reported");
+    let credentials_end = r["credentials_expire_at"]
+        .as_str()
+        .expect("credential expiry is reported");
     assert_eq!(r["effective_expires_at"], credentials_end);
     assert_ne!(r["expires_at"], credentials_end);
-    assert_eq!(r["expires_in_seconds"], 7200, "the requested lifetime is signed, never capped");
-    assert!(run.stderr.contains("s3presign: warning: the signing credentials expire at"), "{}", run.stderr);
+    assert_eq!(
+        r["expires_in_seconds"], 7200,
+        "the requested lifetime is signed, never capped"
+    );
+    assert!(
+        run.stderr
+            .contains("s3presign: warning: the signing credentials expire at"),
+        "{}",
+        run.stderr
+    );
     // Temporary credentials put their session token in the URL, and nowhere else.
     let url = r["url"].as_str().unwrap();
-    assert!(url.contains("X-Amz-Security-Token=session-token-CANARY"), "{url}");
+    assert!(
+        url.contains("X-Amz-Security-Token=session-token-CANARY"),
+        "{url}"
+    );
     assert!(!run.stderr.contains("CANARY"));
     assert!(!run.stdout.contains("temp-secret"));
 
@@ -162,8 +232,16 @@ fn credentials_that_expire_first_shorten_the_effective_expiry_with_a_warning() {
         .args(["batch", "--profile", "temp", "--expires-in", "2h"])
         .run_with_stdin("{\"bucket\":\"b-1\",\"key\":\"a\"}\n{\"bucket\":\"b-1\",\"key\":\"b\"}\n");
     batch.expect_code(0);
-    assert_eq!(batch.stderr.matches("warning").count(), 1, "{}", batch.stderr);
-    assert!(batch.records().iter().all(|r| r["warnings"].as_array().unwrap().len() == 1));
+    assert_eq!(
+        batch.stderr.matches("warning").count(),
+        1,
+        "{}",
+        batch.stderr
+    );
+    assert!(batch
+        .records()
+        .iter()
+        .all(|r| r["warnings"].as_array().unwrap().len() == 1));
 }
 
 #[test]
@@ -177,7 +255,10 @@ fn strict_expiry_turns_the_warning_into_an_item_error() {
     run.expect_code(1);
     let r = run.records();
     assert_eq!(r[0]["code"], "credentials_expire_first");
-    assert_eq!(r[1]["type"], "url", "a URL that dies before the credentials is fine");
+    assert_eq!(
+        r[1]["type"], "url",
+        "a URL that dies before the credentials is fine"
+    );
 }
 
 #[test]

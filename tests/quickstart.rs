@@ -40,9 +40,9 @@ fn clean(command: &mut Command, home: &Path) {
         }
     }
     let bin_dir = bin_path().parent().unwrap().to_path_buf();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
     .unwrap();
     command
         .current_dir(ROOT)
@@ -65,17 +65,32 @@ fn shell_quick_start_runs_as_written() {
     let run = Run::from(command.output().unwrap());
     run.expect_code(0);
     let first = run.stdout.lines().next().unwrap();
-    assert!(first.starts_with("https://my-bucket.s3.us-east-1.amazonaws.com/reports/2025%20Q1.pdf?"), "{first}");
-    assert!(first.contains("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F"), "{first}");
+    assert!(
+        first.starts_with("https://my-bucket.s3.us-east-1.amazonaws.com/reports/2025%20Q1.pdf?"),
+        "{first}"
+    );
+    assert!(
+        first.contains("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F"),
+        "{first}"
+    );
     assert!(first.contains("X-Amz-Expires=86400"), "{first}");
-    assert!(run.stdout.contains("Expires at (UTC)"), "the table: {}", run.stdout);
+    assert!(
+        run.stdout.contains("Expires at (UTC)"),
+        "the table: {}",
+        run.stdout
+    );
 }
 
 #[test]
 fn powershell_quick_start_runs_as_written() {
     let home = tempfile::tempdir().unwrap();
     let mut command = Command::new("pwsh");
-    command.args(["-NoProfile", "-NonInteractive", "-Command", &readme_block("pwsh")]);
+    command.args([
+        "-NoProfile",
+        "-NonInteractive",
+        "-Command",
+        &readme_block("pwsh"),
+    ]);
     clean(&mut command, home.path());
     let output = command
         .output()
@@ -85,8 +100,18 @@ fn powershell_quick_start_runs_as_written() {
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     // Format-List wraps long values onto indented lines: join them back.
     let flat = unwrap_lines(&run.stdout);
-    for expected in ["Bucket", "my-bucket", "ExpiresAt", "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F", "X-Amz-Signature="] {
-        assert!(flat.contains(expected), "missing {expected:?} in:\n{}", run.stdout);
+    for expected in [
+        "Bucket",
+        "my-bucket",
+        "ExpiresAt",
+        "X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F",
+        "X-Amz-Signature=",
+    ] {
+        assert!(
+            flat.contains(expected),
+            "missing {expected:?} in:\n{}",
+            run.stdout
+        );
     }
 }
 
@@ -109,20 +134,46 @@ fn scheduled_job_example_writes_links_and_logs_the_bad_row() {
     let out = home.path().join("links.csv");
     let mut command = Command::new("pwsh");
     command
-        .args(["-NoProfile", "-NonInteractive", "-File", "examples/nightly-links.ps1"])
-        .args(["-InputCsv", "examples/keys.csv", "-ProfileName", "example", "-OutputCsv"])
+        .args([
+            "-NoProfile",
+            "-NonInteractive",
+            "-File",
+            "examples/nightly-links.ps1",
+        ])
+        .args([
+            "-InputCsv",
+            "examples/keys.csv",
+            "-ProfileName",
+            "example",
+            "-OutputCsv",
+        ])
         .arg(&out);
     clean(&mut command, home.path());
     command
-        .env("AWS_CONFIG_FILE", Path::new(ROOT).join("examples/aws/config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", Path::new(ROOT).join("examples/aws/credentials"));
+        .env(
+            "AWS_CONFIG_FILE",
+            Path::new(ROOT).join("examples/aws/config"),
+        )
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            Path::new(ROOT).join("examples/aws/credentials"),
+        );
     let run = Run::from(command.output().expect("pwsh runs"));
     run.expect_code(1);
     let csv = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "a header and the three good rows:\n{csv}");
-    assert!(lines[0].contains("\"Url\"") && lines[0].contains("\"ExpiresAt\""), "{csv}");
-    assert!(lines[3].contains("versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY"), "{csv}");
+    assert!(
+        lines[0].contains("\"Url\"") && lines[0].contains("\"ExpiresAt\""),
+        "{csv}"
+    );
+    assert!(
+        lines[3].contains("versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY"),
+        "{csv}"
+    );
     let log = std::fs::read_to_string(out.with_extension("log")).unwrap();
-    assert!(log.contains("invalid_bucket") && log.contains("Bad_Bucket!"), "{log}");
+    assert!(
+        log.contains("invalid_bucket") && log.contains("Bad_Bucket!"),
+        "{log}"
+    );
 }

@@ -19,9 +19,18 @@ fn with_canary(cmd: S3Presign) -> S3Presign {
 fn leak_check(run: &Run, what: &str) {
     let printed = format!("{}\n{}", run.stdout, run.stderr);
     let without_url_tokens = printed.replace(&format!("X-Amz-Security-Token={TOKEN}"), "");
-    assert!(!printed.contains(SECRET), "{what}: secret key printed:\n{printed}");
-    assert!(!without_url_tokens.contains(TOKEN), "{what}: session token printed outside a URL:\n{printed}");
-    assert!(!printed.contains("canarysecret"), "{what}: part of the secret printed");
+    assert!(
+        !printed.contains(SECRET),
+        "{what}: secret key printed:\n{printed}"
+    );
+    assert!(
+        !without_url_tokens.contains(TOKEN),
+        "{what}: session token printed outside a URL:\n{printed}"
+    );
+    assert!(
+        !printed.contains("canarysecret"),
+        "{what}: part of the secret printed"
+    );
 }
 
 #[test]
@@ -33,7 +42,11 @@ fn no_output_of_any_command_contains_the_secret_or_the_token() {
         run.expect_code(0);
         leak_check(&run, output);
         if output != "table" {
-            assert!(run.stdout.contains(&format!("X-Amz-Security-Token={TOKEN}")), "the token must travel in the URL");
+            assert!(
+                run.stdout
+                    .contains(&format!("X-Amz-Security-Token={TOKEN}")),
+                "the token must travel in the URL"
+            );
         }
     }
     let errors = with_canary(s3presign())
@@ -48,11 +61,16 @@ fn no_output_of_any_command_contains_the_secret_or_the_token() {
     batch.expect_code(1);
     leak_check(&batch, "batch");
 
-    let no_region = with_canary(s3presign()).env("AWS_REGION", "").args(["batch"]).run();
+    let no_region = with_canary(s3presign())
+        .env("AWS_REGION", "")
+        .args(["batch"])
+        .run();
     no_region.expect_code(2);
     leak_check(&no_region, "setup error");
 
-    let bad_profile = with_canary(s3presign()).args(["batch", "--profile", "absent"]).run();
+    let bad_profile = with_canary(s3presign())
+        .args(["batch", "--profile", "absent"])
+        .run();
     bad_profile.expect_code(2);
     leak_check(&bad_profile, "unknown profile");
 }

@@ -37,7 +37,10 @@ pub fn s3presign() -> S3Presign {
         .env("USERPROFILE", home.path())
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_CONFIG_FILE", home.path().join("no-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("no-credentials"));
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("no-credentials"),
+        );
     S3Presign {
         command,
         trailing: Vec::new(),
@@ -122,7 +125,11 @@ impl Run {
     }
 
     pub fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(self.code, code, "exit code\nstdout: {}\nstderr: {}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -205,7 +212,11 @@ impl TestServer {
     /// A command signing for this server: path style, plain HTTP, example keys.
     pub fn s3presign(&self) -> S3Presign {
         let mut command = s3presign().with_example_keys();
-        command.trailing = vec!["--endpoint-url".into(), self.endpoint.clone(), "--path-style".into()];
+        command.trailing = vec![
+            "--endpoint-url".into(),
+            self.endpoint.clone(),
+            "--path-style".into(),
+        ];
         command
     }
 }
@@ -248,5 +259,9 @@ pub fn fetch(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> 
         .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
     let body = response.into_body().read_to_string().unwrap_or_default();
-    Fetched { status, body, headers }
+    Fetched {
+        status,
+        body,
+        headers,
+    }
 }

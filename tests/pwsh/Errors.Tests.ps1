@@ -95,11 +95,31 @@ Describe 'Per-item errors' {
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_key,Get-S3PreSignedURL'
     }
 
-    It 'refuses objects without a key through PowerShell parameter binding, and goes on' {
-        $results = [pscustomobject]@{ Bucket = $Bucket; Name = 'no key' }, [pscustomobject]@{ Bucket = $Bucket; Key = 'k' } |
+    It 'reports a piped object without a Key property as missing_key, with the object as TargetObject' {
+        $noKey = [pscustomobject]@{ Bucket = $Bucket; Name = 'no key' }
+        $results = $noKey, [pscustomobject]@{ Bucket = $Bucket; Key = 'k' } |
             Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
-        $results.Key | Should -Be @('k')
+        $results.Key | Should -Be @('k') -Because 'the object must not be signed as the key "@{Bucket=...}"'
         $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'missing_key,Get-S3PreSignedURL'
+        [object]::ReferenceEquals($failures[0].TargetObject, $noKey) | Should -BeTrue
+    }
+
+    It 'reports CSV rows with an empty Bucket or Key cell as missing_bucket / missing_key' {
+        $csv = Join-Path $TestDrive 'holes.csv'
+        Write-TestFile $csv @('Bucket,Key', "$Bucket,a.txt", ',b.txt', "$Bucket,", "$Bucket,d.txt")
+        $rows = Import-Csv $csv
+        $results = $rows | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results.Key | Should -Be @('a.txt', 'd.txt')
+        $failures.FullyQualifiedErrorId | Should -Be @('missing_bucket,Get-S3PreSignedURL', 'missing_key,Get-S3PreSignedURL')
+        [object]::ReferenceEquals($failures[0].TargetObject, $rows[1]) | Should -BeTrue
+        [object]::ReferenceEquals($failures[1].TargetObject, $rows[2]) | Should -BeTrue
+    }
+
+    It 'reports a piped key without a bucket as missing_bucket' {
+        $null = 'lonely.txt' | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.FullyQualifiedErrorId | Should -Be 'missing_bucket,Get-S3PreSignedURL'
+        $failures[0].TargetObject | Should -Be 'lonely.txt'
     }
 }
 
