@@ -50,25 +50,26 @@ pub fn parse(line: &[u8]) -> Result<ParsedLine, LineError> {
             None,
         ));
     }
-    let object =
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(map)) => map,
-            Ok(other) => return Err(fail(
+    let object = match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => map,
+        Ok(other) => {
+            return Err(fail(
                 ItemErrorKind::InvalidJson,
                 format!(
                     "line is a JSON {}, not an object such as {{\"bucket\":\"b\",\"key\":\"k\"}}",
                     kind_of(&other)
                 ),
                 None,
-            )),
-            Err(e) => {
-                return Err(fail(
-                    ItemErrorKind::InvalidJson,
-                    format!("line is not valid JSON: {e}"),
-                    None,
-                ))
-            }
-        };
+            ))
+        }
+        Err(e) => {
+            return Err(fail(
+                ItemErrorKind::InvalidJson,
+                format!("line is not valid JSON: {e}"),
+                None,
+            ))
+        }
+    };
     match fields_of(&object) {
         Ok(fields) => Ok(ParsedLine {
             fields,

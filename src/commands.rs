@@ -1,0 +1,155 @@
+//! The two commands, from parsed flags to an exit code.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
+use clap::Parser;
+
+use crate::cli::{self, Cli, Command, OutputFormat, SessionFlags};
+use crate::endpoint::{EndpointOptions, EndpointResolver};
+use crate::errors::{ItemErrorKind, SetupError, SetupErrorKind};
+use crate::exit_codes::ExitCode;
+use crate::presign::Presigner;
+use crate::{batch, expiry, output, session};
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors.
+            let code = if e.use_stderr() {
+                ExitCode::SetupFailed
+            } else {
+                ExitCode::Success
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let code = match cli.command {
+        Command::Url(args) => run_url(args),
+        Command::Batch(args) => run_batch(args),
+    };
+    code
+}
+
+fn run_url(args: cli::UrlArgs) -> ExitCode {
+    let mut presigner = match setup(&args.session) {
+        Ok(p) => p,
+        Err(e) => return report_setup_error(&e, false),
+    };
+    let request = match args.request.to_fields().validate() {
+        Ok(r) => r,
+        // A missing --bucket or --key is a usage error, as clap would report a required flag.
+        Err(e)
+            if matches!(
+                e.kind,
+                ItemErrorKind::MissingBucket | ItemErrorKind::MissingKey
+            ) =>
+        {
+            let flag = if e.kind == ItemErrorKind::MissingBucket {
+                "--bucket"
+            } else {
+                "--key"
+            };
+            let usage = SetupError::new(SetupErrorKind::Usage, format!("{flag} is required"));
+            return report_setup_error(&usage, false);
+        }
+        Err(e) => {
+            eprintln!("s3presign: error: {e}");
+            return ExitCode::ItemsFailed;
+        }
+    };
+    let presigned = match presigner.presign(request) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("s3presign: error: {e}");
+            return ExitCode::ItemsFailed;
+        }
+    };
+    for warning in &presigned.warnings {
+        eprintln!("s3presign: warning: {warning}");
+    }
+    let mut stdout = io::stdout().lock();
+    let written = match args.output {
+        OutputFormat::Url => writeln!(stdout, "{}", presigned.url),
+        OutputFormat::Json => output::write_url(&mut stdout, 1, &presigned),
+        OutputFormat::Table => writeln!(stdout, "{}", output::table(&presigned)),
+    };
+    match written.and_then(|_| stdout.flush()) {
+        Ok(()) => ExitCode::Success,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
+        Err(e) => {
+            eprintln!("s3presign: error: cannot write the result: {e}");
+            ExitCode::SetupFailed
+        }
+    }
+}
+
+fn run_batch(args: cli::BatchArgs) -> ExitCode {
+    let mut presigner = match setup(&args.session) {
+        Ok(p) => p,
+        Err(e) => return report_setup_error(&e, true),
+    };
+    let defaults = args.request.to_fields();
+    let stdin = io::stdin();
+    let mut input = io::BufReader::with_capacity(64 * 1024, stdin.lock());
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut warn = |w: &str| eprintln!("s3presign: warning: {w}");
+    match batch::run(&mut input, &mut out, &defaults, &mut presigner, &mut warn) {
+        Ok(tally) if tally.failed == 0 => ExitCode::Success,
+        Ok(_) => ExitCode::ItemsFailed,
+        // The reader went away: nobody is left to tell.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::ItemsFailed,
+        Err(e) => {
+            eprintln!("s3presign: error: {e}");
+            ExitCode::SetupFailed
+        }
+    }
+}
+
+/// Everything that happens once per process, before the first request.
+fn setup(flags: &SessionFlags) -> Result<Presigner, SetupError> {
+    let start_time = match &flags.start_time {
+        Some(text) => Some(parse_start_time(text)?),
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            SetupError::new(SetupErrorKind::NoCredentials, format!("cannot start: {e}"))
+        })?;
+    let session = runtime.block_on(session::load(flags))?;
+    let endpoints = EndpointResolver::new(EndpointOptions {
+        region: session.region.clone(),
+        endpoint_url: flags.endpoint_url.clone(),
+        path_style: flags.path_style,
+        accelerate: flags.accelerate,
+        dualstack: flags.dualstack,
+        http: flags.http,
+    });
+    Ok(Presigner::new(
+        &session,
+        endpoints,
+        start_time,
+        flags.strict_expiry,
+    ))
+}
+
+fn parse_start_time(text: &str) -> Result<DateTime<Utc>, SetupError> {
+    expiry::parse_instant(text)
+        .map_err(|m| SetupError::new(SetupErrorKind::Usage, format!("--start-time: {m}")))
+}
+
+/// Setup errors go to stderr; in batch mode also to stdout as a `fatal` record, so that a
+/// program reading the protocol learns why there are no results.
+fn report_setup_error(error: &SetupError, as_record: bool) -> ExitCode {
+    eprintln!("s3presign: error: {error}");
+    if as_record {
+        let mut stdout = io::stdout().lock();
+        let _ = output::write_fatal(&mut stdout, error).and_then(|_| stdout.flush());
+    }
+    ExitCode::SetupFailed
+}

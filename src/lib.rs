@@ -1,0 +1,25 @@
+//! s3presign: pre-signed S3 URLs from the command line, one at a time (`url`) or in bulk (`batch`).
+//!
+//! The flow, one file per step:
+//! `cli` (flags) → `session` (credentials, region: once per process) →
+//! `batch_line` / `request` (read and validate each request) → `expiry` (SigV4's window) →
+//! `endpoint` (the SDK's S3 endpoint rules) → `signer` (the one signing function) →
+//! `presign` (puts those together) → `output` (JSON records, tables) → `commands` (url, batch).
+//!
+//! The binary is `src/main.rs`; the library exists so that tests, fuzz targets and benchmarks
+//! can reach each step.
+
+pub mod batch;
+pub mod batch_line;
+pub mod cli;
+pub mod commands;
+pub mod endpoint;
+pub mod errors;
+pub mod exit_codes;
+pub mod expiry;
+pub mod output;
+pub mod presign;
+pub mod request;
+pub mod session;
+pub mod signer;
+pub mod uri_encode;
