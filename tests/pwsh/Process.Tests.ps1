@@ -1,0 +1,176 @@
+# The process behind the pipeline: one s3presign per pipeline, results streamed while input still
+# flows, no deadlock on large volumes, what goes down the pipe, and no process left behind.
+# The wrappers are bash scripts, so these tests run where bash does (Linux, macOS).
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-Module $ModuleManifest -Force
+
+    function Wait-ProcessGone([int]$Id) {
+        # Kill and exit are asynchronous; give the process a few seconds to disappear.
+        $deadline = [datetime]::UtcNow.AddSeconds(10)
+        while ([datetime]::UtcNow -lt $deadline) {
+            if (-not (Get-Process -Id $Id -ErrorAction Ignore)) { return $true }
+            Start-Sleep -Milliseconds 50
+        }
+        $false
+    }
+}
+
+AfterAll {
+    Restore-TestEnvironment
+    Remove-Module S3PreSign -ErrorAction Ignore
+}
+
+Describe 'One s3presign per pipeline' -Skip:$IsWindows {
+    BeforeEach {
+        $null = Reset-TestAws
+        # `exec` keeps the PID, so the recorded PID is that of s3presign itself.
+        $counter = Join-Path $TestDrive "starts-$([guid]::NewGuid()).txt"
+        $env:S3PRESIGN_BIN = New-TestWrapper 'counting.sh' "echo `$`$ >> '$counter'; exec `"`$REAL`" `"`$@`""
+    }
+
+    It 'signs 1,000 piped objects with exactly one process' {
+        $results = 1..1000 | ForEach-Object { [pscustomobject]@{ BucketName = $Bucket; Key = "logs/$_.txt" } } | Get-S3PreSignedURL -ExpiresIn 1d
+        $results.Count | Should -Be 1000
+        $results[0].Key | Should -Be 'logs/1.txt'
+        $results[999].Key | Should -Be 'logs/1000.txt'
+        @(Get-Content $counter).Count | Should -Be 1
+    }
+
+    It 'signs 1,000 keys given to -Key with exactly one process' {
+        $urls = Get-S3PreSignedURL -Bucket $Bucket -Key (1..1000 | ForEach-Object { "k$_" }) -AsString
+        $urls.Count | Should -Be 1000
+        @(Get-Content $counter).Count | Should -Be 1
+    }
+
+    It 'keeps one process when some items fail' {
+        $items = 1..200 | ForEach-Object {
+            [pscustomobject]@{ Bucket = $(if ($_ % 50 -eq 0) { 'Bad_Bucket!' } else { $Bucket }); Key = "k$_" }
+        }
+        $results = $items | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results.Count | Should -Be 196
+        $failures.Count | Should -Be 4
+        $failures.TargetObject.Key | Should -Be @('k50', 'k100', 'k150', 'k200')
+        @(Get-Content $counter).Count | Should -Be 1
+    }
+
+    It 'starts a new process for each pipeline' {
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key a
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key b
+        @(Get-Content $counter).Count | Should -Be 2
+    }
+
+    It 'handles an empty pipeline' {
+        $results = @() | Get-S3PreSignedURL -Bucket $Bucket -ErrorVariable failures
+        $results | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 0
+    }
+
+    It 'leaves no process behind when a downstream Select-Object -First stops the pipeline' {
+        $results = 1..1000 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Bucket $Bucket | Select-Object -First 2
+        $results.Count | Should -Be 2
+        $id = [int](Get-Content $counter | Select-Object -First 1)
+        Wait-ProcessGone $id | Should -BeTrue
+    }
+
+    It 'leaves no process behind when -ErrorAction Stop ends the pipeline' {
+        $items = 1..500 | ForEach-Object { [pscustomobject]@{ Bucket = $(if ($_ -eq 3) { 'Bad_Bucket!' } else { $Bucket }); Key = "k$_" } }
+        { $items | Get-S3PreSignedURL -ErrorAction Stop } | Should -Throw -ErrorId 'invalid_bucket,Get-S3PreSignedURL'
+        $id = [int](Get-Content $counter | Select-Object -First 1)
+        Wait-ProcessGone $id | Should -BeTrue
+    }
+}
+
+Describe 'Streaming' -Skip:$IsWindows {
+    BeforeEach { $null = Reset-TestAws }
+
+    It 'emits results while the input is still coming' {
+        $log = [System.Collections.Generic.List[string]]::new()
+        & {
+            foreach ($i in 1..4) {
+                $log.Add("in $i")
+                "k$i"
+                Start-Sleep -Milliseconds 300   # a slow source: s3presign answers long before the next key
+            }
+        } | Get-S3PreSignedURL -Bucket $Bucket | ForEach-Object { $log.Add("out $($_.Key)") }
+
+        $log.Where({ $_ -like 'out *' }).Count | Should -Be 4
+        $log.IndexOf('out k1') | Should -BeLessThan $log.IndexOf('in 3') -Because 'the first URL is not held back until the end'
+    }
+
+    It 'signs 5,000 long keys (megabytes each way) without deadlock' {
+        # Requests of ~1 KB and results of ~3 KB overflow every pipe buffer many times over: this only
+        # finishes if writing requests and reading results are interleaved correctly.
+        $job = Start-ThreadJob -ArgumentList $ModuleManifest, $Bucket -ScriptBlock {
+            param($manifest, $bucket)
+            Import-Module $manifest
+            $prefix = 'p/' + ('x' * 1000) + '/'
+            $count = 0
+            1..5000 | ForEach-Object { "$prefix$_" } | Get-S3PreSignedURL -Bucket $bucket -AsString | ForEach-Object { $count++ }
+            $count
+        }
+        try {
+            $finished = Wait-Job $job -Timeout 240
+            $finished | Should -Not -BeNullOrEmpty -Because 'the pipeline must not hang'
+            Receive-Job $job -ErrorAction Stop | Should -Be 5000
+        } finally {
+            Remove-Job $job -Force
+        }
+    }
+}
+
+Describe 'What the module writes to s3presign' -Skip:$IsWindows {
+    BeforeEach {
+        $null = Reset-TestAws
+        $stdinCopy = Join-Path $TestDrive 'stdin.jsonl'
+        $argsFile = Join-Path $TestDrive 'args.txt'
+        $env:S3PRESIGN_BIN = New-TestWrapper 'tee.sh' "printf '%s\n' `"`$@`" > '$argsFile'; tee '$stdinCopy' | `"`$REAL`" `"`$@`""
+    }
+
+    It 'writes one JSON request per line, UTF-8 without BOM, with protocol 1' {
+        $objects = @(
+            [pscustomobject]@{ Bucket = $Bucket; Key = 'plain.txt' }
+            [pscustomobject]@{ Bucket = $Bucket; Key = "übersicht ""quoted"" \ back`ttab.txt"; VersionId = 'v1' }
+        )
+        $results = $objects | Get-S3PreSignedURL
+        $results[1].Key | Should -Be $objects[1].Key
+
+        $bytes = [System.IO.File]::ReadAllBytes($stdinCopy)
+        $bytes[0] | Should -Be ([byte][char]'{') -Because 'no byte order mark'
+        $lines = [System.Text.Encoding]::UTF8.GetString($bytes).TrimEnd("`n").Split("`n")
+        $lines.Count | Should -Be 2
+        $first = $lines[0] | ConvertFrom-Json
+        $first.key | Should -Be 'plain.txt'
+        $first.bucket | Should -Be $Bucket
+        $second = $lines[1] | ConvertFrom-Json
+        $second.key | Should -Be $objects[1].Key
+        $second.version_id | Should -Be 'v1'
+
+        $arguments = Get-Content $argsFile
+        $arguments[0] | Should -Be 'batch'
+        ($arguments -join ' ') | Should -Match '--protocol 1'
+    }
+
+    It 'passes the run-wide options as flags' {
+        $start = [datetime]::new(2030, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb PUT -ContentType 'text/plain' -StartTime $start -ExpiresIn 2h `
+            -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -ForcePathStyle -Protocol HTTP -StrictExpiry
+        $arguments = (Get-Content $argsFile) -join ' '
+        $arguments | Should -Match '--verb PUT'
+        $arguments | Should -Match '--content-type text/plain'
+        $arguments | Should -Match '--start-time 2030-01-02T03:04:05Z'
+        $arguments | Should -Match '--expires-in 2h'
+        $arguments | Should -Match '--region eu-west-1'
+        $arguments | Should -Match '--endpoint-url http://127.0.0.1:9'
+        $arguments | Should -Match '--path-style'
+        $arguments | Should -Match '--http'
+        $arguments | Should -Match '--strict-expiry'
+    }
+
+    It 'sends -Expires as RFC 3339 UTC to the second' {
+        $when = [datetime]::new(2030, 6, 1, 12, 30, 45, 678, [DateTimeKind]::Utc)
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -Expires $when -StartTime $when.AddDays(-1) 
+        ((Get-Content $argsFile) -join ' ') | Should -Match '--expires 2030-06-01T12:30:45Z'
+    }
+}
