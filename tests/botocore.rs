@@ -1,12 +1,7 @@
 //! 10,000 generated requests signed by s3presign and again by botocore (an independent SigV4
 //! implementation, from PyPI): every path, query parameter and signature must be identical.
-//! Needs a Python with botocore: `S3PRESIGN_PYTHON`, else `.venv/bin/python` (made by `.ci/run`).
 
 mod common;
-
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use common::*;
 
@@ -29,19 +24,6 @@ impl XorShift {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-}
-
-fn python() -> PathBuf {
-    if let Some(p) = std::env::var_os("S3PRESIGN_PYTHON") {
-        return PathBuf::from(p);
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    assert!(
-        venv.exists(),
-        "no Python with botocore: run `python3 -m venv .venv && .venv/bin/pip install botocore` \
-         (as .ci/run does) or set S3PRESIGN_PYTHON"
-    );
-    venv
 }
 
 fn requests(seed: u64, count: usize) -> Vec<serde_json::Value> {
@@ -94,31 +76,7 @@ fn check_against_botocore(session_token: Option<&str>) {
     let results = run.records();
     assert_eq!(results.len(), requests.len());
 
-    let mut checker = Command::new(python())
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/botocore_check.py"
-        ))
-        .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python runs");
-    {
-        let mut stdin = checker.stdin.take().unwrap();
-        for (request, result) in requests.iter().zip(&results) {
-            let pair = serde_json::json!({"request": request, "result": result});
-            writeln!(stdin, "{pair}").unwrap();
-        }
-    }
-    let out = checker.wait_with_output().unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{report}");
+    let report = botocore_check(&requests, &results, session_token);
     assert!(
         report.contains("botocore: 10000 passed, 0 failed"),
         "{report}"

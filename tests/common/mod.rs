@@ -265,3 +265,53 @@ pub fn fetch(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> 
         headers,
     }
 }
+
+/// A Python with botocore: `S3PRESIGN_PYTHON`, else `.venv/bin/python` (made by `.ci/run`).
+fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("S3PRESIGN_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    assert!(
+        venv.exists(),
+        "no Python with botocore: run `python3 -m venv .venv && .venv/bin/pip install botocore` \
+         (as .ci/run does) or set S3PRESIGN_PYTHON"
+    );
+    venv
+}
+
+/// Signs each request again with botocore (tests/botocore_check.py) and compares it with
+/// s3presign's result for it (virtual-hosted URLs, example keys). Panics on any difference;
+/// returns the checker's report.
+pub fn botocore_check(
+    requests: &[serde_json::Value],
+    results: &[serde_json::Value],
+    session_token: Option<&str>,
+) -> String {
+    assert_eq!(requests.len(), results.len());
+    let mut checker = Command::new(python())
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/botocore_check.py"))
+        .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    let mut stdin = checker.stdin.take().unwrap();
+    let input: String = requests
+        .iter()
+        .zip(results)
+        .map(|(request, result)| serde_json::json!({"request": request, "result": result}).to_string() + "\n")
+        .collect();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = checker.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains(&format!("botocore: {} passed, 0 failed", requests.len())), "{report}");
+    report
+}
