@@ -111,7 +111,7 @@ Describe 'Streaming' -Skip:$IsWindows {
             $count
         }
         try {
-            $finished = Wait-Job $job -Timeout 240
+            $finished = Wait-Job $job -Timeout 90
             $finished | Should -Not -BeNullOrEmpty -Because 'the pipeline must not hang'
             Receive-Job $job -ErrorAction Stop | Should -Be 5000
         } finally {
