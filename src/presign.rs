@@ -3,7 +3,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use aws_smithy_runtime_api::client::identity::Identity;
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::endpoint::EndpointResolver;
@@ -11,7 +10,7 @@ use crate::errors::{ItemError, ItemErrorKind};
 use crate::expiry::{self, format_utc};
 use crate::request::{Request, Verb};
 use crate::session::Session;
-use crate::signer::{presign_url, SignInput};
+use crate::signer::{SignInput, Signer};
 use crate::uri_encode::{encode_key, encode_query};
 
 /// A signed request and everything a user needs to know about it.
@@ -36,7 +35,7 @@ pub struct Presigned {
 }
 
 pub struct Presigner {
-    identity: Identity,
+    signer: Signer,
     credentials_expire_at: Option<DateTime<Utc>>,
     endpoints: EndpointResolver,
     /// Fixed signing time (`--start-time`); otherwise each request is signed "now".
@@ -52,7 +51,7 @@ impl Presigner {
         strict_expiry: bool,
     ) -> Self {
         Presigner {
-            identity: session.credentials.clone().into(),
+            signer: Signer::new(session.credentials.clone()),
             credentials_expire_at: session.credentials_expire_at,
             endpoints,
             start_time,
@@ -101,8 +100,9 @@ impl Presigner {
             .map(|(name, value)| (*name, value.as_str()))
             .collect();
 
-        let url = presign_url(
-            &SignInput {
+        let url = self
+            .signer
+            .presign_url(&SignInput {
                 method: request.verb.as_str(),
                 url: &url,
                 headers: &signed_headers,
@@ -110,10 +110,8 @@ impl Presigner {
                 service: &endpoint.signing_name,
                 signed_at: SystemTime::from(signed_at),
                 expires_in: Duration::from_secs(expiry.seconds as u64),
-            },
-            &self.identity,
-        )
-        .map_err(|e| ItemError::new(ItemErrorKind::Signing, format!("signing failed: {e}")))?;
+            })
+            .map_err(|e| ItemError::new(ItemErrorKind::Signing, format!("signing failed: {e}")))?;
 
         Ok(Presigned {
             requested_expiry: request.expiry.requested(),

@@ -24,6 +24,11 @@ pub fn encode_key(key: &str) -> String {
     out
 }
 
+/// A query-string name or value, appended to `out`.
+pub fn encode_query_into(out: &mut String, text: &str) {
+    encode_into(out, text, false);
+}
+
 /// A query-string name or value.
 pub fn encode_query(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);

@@ -1,11 +1,7 @@
-//! SigV4 query-string signing: the one narrow function every URL goes through, so that a faster
-//! signer can replace it for the bulk path without touching anything else.
-//!
-//! This implementation is the AWS SDK's own signer (`aws-sigv4`) with the settings S3 needs:
-//! single percent-encoding, no path normalisation, an unsigned payload, and the session token
-//! (if any) signed into the query.
-
-use std::time::{Duration, SystemTime};
+//! The reference signer: the AWS SDK's own (`aws-sigv4`) with the settings S3 needs — single
+//! percent-encoding, no path normalisation, an unsigned payload, the session token (if any)
+//! signed into the query. The fast signer (`super::Signer`) must produce identical URLs; the
+//! differential tests hold it to that.
 
 use aws_sigv4::http_request::{
     sign, PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation, SigningSettings,
@@ -14,20 +10,8 @@ use aws_sigv4::http_request::{
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 
+use super::SignInput;
 use crate::uri_encode::encode_query;
-
-/// Everything that goes into one signature.
-pub struct SignInput<'a> {
-    pub method: &'a str,
-    /// `scheme://host[:port]/encoded-path[?encoded-query]`, without any X-Amz-* parameter.
-    pub url: &'a str,
-    /// Headers the client will send and that are signed, besides `host`.
-    pub headers: &'a [(&'a str, &'a str)],
-    pub region: &'a str,
-    pub service: &'a str,
-    pub signed_at: SystemTime,
-    pub expires_in: Duration,
-}
 
 /// Returns `input.url` with the SigV4 query parameters (X-Amz-Algorithm … X-Amz-Signature)
 /// appended. The error text never contains key material.
@@ -75,6 +59,7 @@ pub fn presign_url(input: &SignInput<'_>, identity: &Identity) -> Result<String,
 mod tests {
     use super::*;
     use aws_credential_types::Credentials;
+    use std::time::{Duration, SystemTime};
 
     /// The worked example in AWS's SigV4 documentation ("Authenticating Requests: Using Query
     /// Parameters"), whose signature AWS publishes.
