@@ -3,7 +3,7 @@
 //! Everything here is UTC. A URL's lifetime is a whole number of seconds (`X-Amz-Expires`),
 //! counted from the signing instant (`X-Amz-Date`), which has one-second precision.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
 
 use crate::errors::{ItemError, ItemErrorKind};
 
@@ -126,9 +126,45 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     Ok(total)
 }
 
-/// Formats an instant the way every output does: RFC 3339, UTC, whole seconds.
+/// Formats an instant the way every output does: RFC 3339, UTC, whole seconds. Written out
+/// digit by digit because a batch formats three instants per URL.
 pub fn format_utc(instant: DateTime<Utc>) -> String {
-    instant.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let mut out = [0u8; 20];
+    write_digits(&mut out[0..4], instant.year().max(0) as u32);
+    out[4] = b'-';
+    write_digits(&mut out[5..7], instant.month());
+    out[7] = b'-';
+    write_digits(&mut out[8..10], instant.day());
+    out[10] = b'T';
+    write_digits(&mut out[11..13], instant.hour());
+    out[13] = b':';
+    write_digits(&mut out[14..16], instant.minute());
+    out[16] = b':';
+    write_digits(&mut out[17..19], instant.second());
+    out[19] = b'Z';
+    String::from_utf8(out.to_vec()).expect("ASCII digits")
+}
+
+/// `YYYYMMDDTHHMMSSZ`, the form of X-Amz-Date.
+pub fn format_amz_date(instant: DateTime<Utc>) -> String {
+    let mut out = [0u8; 16];
+    write_digits(&mut out[0..4], instant.year().max(0) as u32);
+    write_digits(&mut out[4..6], instant.month());
+    write_digits(&mut out[6..8], instant.day());
+    out[8] = b'T';
+    write_digits(&mut out[9..11], instant.hour());
+    write_digits(&mut out[11..13], instant.minute());
+    write_digits(&mut out[13..15], instant.second());
+    out[15] = b'Z';
+    String::from_utf8(out.to_vec()).expect("ASCII digits")
+}
+
+/// Fills `out` with the last `out.len()` decimal digits of `value`, zero-padded.
+fn write_digits(out: &mut [u8], mut value: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
 }
 
 /// Checks a requested expiry against the signing instant. Never caps: out of range is an error
@@ -223,6 +259,14 @@ mod tests {
             "{err}"
         );
         assert!(parse_instant("2025-02-30").is_err());
+    }
+
+    #[test]
+    fn formats() {
+        let t = utc("2025-01-31T08:05:09Z");
+        assert_eq!(format_utc(t), "2025-01-31T08:05:09Z");
+        assert_eq!(format_amz_date(t), "20250131T080509Z");
+        assert_eq!(format_utc(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
     }
 
     #[test]

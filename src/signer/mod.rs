@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
-use chrono::{DateTime, Datelike, Timelike, Utc};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::expiry::format_amz_date;
 use crate::uri_encode::encode_query_into;
 
 /// Everything that goes into one signature.
@@ -81,9 +81,7 @@ impl Signer {
             _ => authority,
         };
 
-        let signed_at: DateTime<Utc> = input.signed_at.into();
-        let mut amz_date = String::with_capacity(16);
-        write_amz_date(&mut amz_date, signed_at);
+        let amz_date = format_amz_date(input.signed_at.into());
         let date = &amz_date[..8];
         let key = self.signing_key(date, input.region, input.service);
 
@@ -242,20 +240,6 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
         out.push(HEX[(b >> 4) as usize] as char);
         out.push(HEX[(b & 0xF) as usize] as char);
     }
-}
-
-/// `YYYYMMDDTHHMMSSZ`, without a formatting engine: it runs once per URL.
-fn write_amz_date(out: &mut String, t: DateTime<Utc>) {
-    let _ = write!(
-        out,
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    );
 }
 
 /// Header values as SigV4 canonicalises them: outer spaces trimmed, runs of spaces collapsed.
