@@ -4,11 +4,15 @@
 #
 # The per-item work lives in PowerShell classes rather than functions: a method call costs a small
 # fraction of a function call, and the hot path runs once per object (the goal is 100k objects in seconds).
+# Every class is [NoRunspaceAffinity()] (PowerShell 7.4+): otherwise its methods run in the runspace
+# that first imported the module, so a thread job or ForEach-Object -Parallel that calls
+# Get-S3PreSignedURL while that runspace is busy (e.g. in Wait-Job) would hang.
 
 Set-StrictMode -Version 3.0
 
 # One result line as docs/protocol.md defines it, filled by System.Text.Json (snake_case names).
 # Fields the module does not know are ignored, as the protocol asks ("only ever grows by adding fields").
+[NoRunspaceAffinity()]
 class S3PreSignResult {
     [string]$Type
     [long]$Line
@@ -31,6 +35,7 @@ class S3PreSignResult {
 }
 
 # A running `s3presign batch` and the requests it has not answered yet.
+[NoRunspaceAffinity()]
 class S3PreSignBatch {
     # Request bytes that may be written but not yet answered. Kept at or below the OS pipe buffer
     # (Linux 64 KiB, macOS 16 KiB, Windows ~4 KiB) so a write to the child's stdin never blocks: the
@@ -93,7 +98,6 @@ class S3PreSignBatch {
         $psi.StandardInputEncoding = $utf8
         $psi.StandardOutputEncoding = $utf8
         $psi.StandardErrorEncoding = $utf8
-        $psi.WorkingDirectory = [System.Environment]::CurrentDirectory
         # Credentials travel only in the child's environment, never on its command line (visible to `ps`).
         foreach ($name in $environment.Keys) {
             if ($null -eq $environment[$name]) { [void]$psi.Environment.Remove($name) }
@@ -126,7 +130,7 @@ class S3PreSignBatch {
             $this.Receive('All', 0)
             $this.Fail("stopped reading requests ($($_.Exception.Message))")
         }
-        $this.Receive('Completed', 0)
+        if ($this.ReadTask.IsCompleted) { $this.Receive('Completed', 0) }   # skips a call when nothing came
     }
 
     # Reads result lines and emits them.
@@ -156,12 +160,15 @@ class S3PreSignBatch {
     hidden [void] Emit([string]$line) {
         try { $r = [System.Text.Json.JsonSerializer]::Deserialize($line, [S3PreSignResult], [S3PreSignBatch]::JsonOptions) }
         catch { $r = $null }
-        if ($null -eq $r -or -not $r.Type) { $this.ProtocolError("a line that is not a result: $line") }
+        if ($null -eq $r -or -not $r.Type) {
+            $this.ProtocolError("a line that is not a result: $($line.Substring(0, [Math]::Min(100, $line.Length)))")
+        }
         if ($r.Type -eq 'fatal') {
             # Setup failure: nothing can be signed. The program's message already names -Region etc.
             $this.Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError($r.Code, $r.Message, $null))
         }
-        if ($this.Pending.Count -eq 0) { $this.ProtocolError("an answer to a request that was not sent: $line") }
+        # (Messages name lines, never quote them: a result's URL may hold a session token.)
+        if ($this.Pending.Count -eq 0) { $this.ProtocolError("an answer (line $($r.Line)) to a request that was not sent") }
         $request = $this.Pending.Dequeue()
         $this.Unanswered -= $request[1]
         if ($r.Line -ne $request[0]) { $this.ProtocolError("line $($r.Line) where line $($request[0]) was expected") }
@@ -170,7 +177,7 @@ class S3PreSignBatch {
             $this.Cmdlet.WriteError([S3PreSignBatch]::NewError($r.Code, $r.Message, $request[2]))
             return
         }
-        if ($r.Type -ne 'url') { $this.ProtocolError("an unknown result type: $line") }
+        if ($r.Type -ne 'url') { $this.ProtocolError("a result of unknown type '$($r.Type)' (line $($r.Line))") }
         if ($r.Warnings) { foreach ($warning in $r.Warnings) { $this.Warn($warning) } }
         if ($this.AsString) {
             $this.Cmdlet.WriteObject($r.Url)
@@ -250,6 +257,7 @@ class S3PreSignBatch {
 # key "@{Bucket=...; Name=...}". Here text and numbers pass, and another object gives its Key property
 # (as by-property-name binding would) or no key at all, which s3presign then reports as missing_key
 # for that item, so that the failure lands in -ErrorVariable with the object as its TargetObject.
+[NoRunspaceAffinity()]
 class S3PreSignKeyTransformation : System.Management.Automation.ArgumentTransformationAttribute {
     [object] Transform([System.Management.Automation.EngineIntrinsics]$engineIntrinsics, [object]$inputData) {
         $value = if ($inputData -is [psobject]) { $inputData.PSObject.BaseObject } else { $inputData }
@@ -510,6 +518,10 @@ function Get-S3PreSignedURL {
         if ($PSBoundParameters.ContainsKey('ExpiresIn')) {
             $lifetime = if ($ExpiresIn -is [timespan]) {
                 [string][long][Math]::Truncate(([timespan]$ExpiresIn).TotalSeconds)
+            } elseif ($ExpiresIn -is [decimal] -and -not ([string]$ExpiresIn).EndsWith('d', 'OrdinalIgnoreCase')) {
+                # 7d inside an expression (a splatting hashtable, a variable) is just the decimal 7.
+                $PSCmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('invalid_expiry',
+                        "-ExpiresIn got the decimal number $($ExpiresIn): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds.", $ExpiresIn))
             } elseif ($ExpiresIn -is [string] -or $ExpiresIn -is [ValueType]) {
                 [string]$ExpiresIn   # keeps "7d" as typed (see the parameter)
             } else {
@@ -545,11 +557,12 @@ function Get-S3PreSignedURL {
 
         Write-Verbose "Starting $binary $($arguments -join ' ')"   # no secrets: those are in the environment
         $session = [S3PreSignBatch]::new($binary, $arguments, $environment, $PSCmdlet, $AsString.IsPresent)
+        $expectingInput = $PSCmdlet.MyInvocation.ExpectingInput
     }
 
     process {
         # Errors point back at what was piped in (a Get-S3Object result, a CSV row, ...), or at the key.
-        $inputObject = if ($PSCmdlet.MyInvocation.ExpectingInput) { $_ } else { $null }
+        $inputObject = if ($expectingInput) { $_ } else { $null }
         # JsonEncodedText's default encoder escapes every non-ASCII character, so a line is ASCII and its
         # length is its size in bytes. A missing bucket or key is left to s3presign to report.
         $fields = ''

@@ -1,7 +1,7 @@
 //! `s3presign batch`: one JSON result per input line, in order, streamed. A bad line becomes an
 //! error record and the run goes on.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 
 use crate::batch_line;
 use crate::errors::ItemError;
@@ -19,7 +19,7 @@ pub struct Tally {
 /// Reads every line of `input`, writes one record per line to `out`. Warnings that repeat on
 /// every URL (expiring credentials) reach `warn` once. Returns early only if `out` fails.
 pub fn run(
-    input: &mut impl BufRead,
+    input: &mut BufReader<impl Read>,
     out: &mut impl Write,
     defaults: &RequestFields,
     presigner: &mut Presigner,
@@ -65,10 +65,10 @@ pub fn run(
                 }
             }
         }
-        // Flush whenever the input has nothing more buffered, so a caller that feeds lines one
-        // at a time (the PowerShell module) gets each answer at once, while a file or fast
-        // pipe still gets large writes.
-        if input.fill_buf()?.is_empty() {
+        // Flush before any read that could wait: when no complete line is buffered, the next
+        // read may block on a caller that waits for this answer first (the PowerShell module
+        // feeds lines as its pipeline produces them). A file or fast pipe still gets large writes.
+        if !input.buffer().contains(&b'\n') {
             out.flush()?;
         }
     }

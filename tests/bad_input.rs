@@ -16,20 +16,49 @@ fn line(i: usize) -> (String, Option<&'static str>, Option<serde_json::Value>) {
     let bad = |text: String, code| (text, Some(code), None);
     match i % 16 {
         0..=5 => valid(json!({"bucket": "my-bucket", "key": key, "verb": VERBS[i % 4]})),
-        6 => valid(json!({"bucket": "my-bucket", "key": key, "expires_in": "7d", "version_id": format!("v{i}")})),
-        7 => valid(json!({"bucket": "my-bucket", "key": key, "verb": "PUT", "content_type": "text/csv", "expires": "2025-06-02T00:00:00Z"})),
-        8 => bad(format!("{{\"bucket\":\"my-bucket\",\"key\":\"{i}\""), "invalid_json"),
+        6 => valid(
+            json!({"bucket": "my-bucket", "key": key, "expires_in": "7d", "version_id": format!("v{i}")}),
+        ),
+        7 => valid(
+            json!({"bucket": "my-bucket", "key": key, "verb": "PUT", "content_type": "text/csv", "expires": "2025-06-02T00:00:00Z"}),
+        ),
+        8 => bad(
+            format!("{{\"bucket\":\"my-bucket\",\"key\":\"{i}\""),
+            "invalid_json",
+        ),
         9 => bad(json!({"bucket": "my-bucket"}).to_string(), "missing_key"),
-        10 => bad(json!({"bucket": "my-bucket", "key": key, "verb": "POST"}).to_string(), "invalid_verb"),
-        11 => bad(json!({"bucket": "my-bucket", "key": key, "expires": "2025-13-45"}).to_string(), "invalid_expiry"),
-        12 => bad(json!({"bucket": "my-bucket", "key": key, "expires": "2025-05-31T00:00:00Z"}).to_string(), "expiry_in_past"),
-        13 => bad(json!({"bucket": "my-bucket", "key": key, "expires_in": "8d"}).to_string(), "expiry_too_far"),
+        10 => bad(
+            json!({"bucket": "my-bucket", "key": key, "verb": "POST"}).to_string(),
+            "invalid_verb",
+        ),
+        11 => bad(
+            json!({"bucket": "my-bucket", "key": key, "expires": "2025-13-45"}).to_string(),
+            "invalid_expiry",
+        ),
+        12 => bad(
+            json!({"bucket": "my-bucket", "key": key, "expires": "2025-05-31T00:00:00Z"})
+                .to_string(),
+            "expiry_in_past",
+        ),
+        13 => bad(
+            json!({"bucket": "my-bucket", "key": key, "expires_in": "8d"}).to_string(),
+            "expiry_too_far",
+        ),
         14 => match i % 3 {
-            0 => bad(json!({"bucket": "my-bucket", "key": ""}).to_string(), "missing_key"),
-            1 => bad(json!({"bucket": "my-bucket", "key": "k".repeat(1025)}).to_string(), "invalid_key"),
+            0 => bad(
+                json!({"bucket": "my-bucket", "key": ""}).to_string(),
+                "missing_key",
+            ),
+            1 => bad(
+                json!({"bucket": "my-bucket", "key": "k".repeat(1025)}).to_string(),
+                "invalid_key",
+            ),
             _ => bad(json!({"key": key}).to_string(), "missing_bucket"),
         },
-        _ => bad(json!({"bucket": format!("Invalid Bucket {i}"), "key": key}).to_string(), "invalid_bucket"),
+        _ => bad(
+            json!({"bucket": format!("Invalid Bucket {i}"), "key": key}).to_string(),
+            "invalid_bucket",
+        ),
     }
 }
 
@@ -37,7 +66,10 @@ fn line(i: usize) -> (String, Option<&'static str>, Option<serde_json::Value>) {
 fn a_hundred_thousand_mixed_lines_give_a_hundred_thousand_results_in_order() {
     const LINES: usize = 100_000;
     let cases: Vec<_> = (0..LINES).map(line).collect();
-    let input: String = cases.iter().map(|(text, _, _)| format!("{text}\n")).collect();
+    let input: String = cases
+        .iter()
+        .map(|(text, _, _)| format!("{text}\n"))
+        .collect();
     let run = s3presign()
         .with_example_keys()
         .args(["batch", "--start-time", "2025-06-01T12:00:00Z"])
@@ -61,8 +93,14 @@ fn a_hundred_thousand_mixed_lines_give_a_hundred_thousand_results_in_order() {
                 assert_eq!(record["type"], "error", "line {line_number}: {record}");
                 assert_eq!(record["code"], *code, "line {line_number}: {record}");
                 let message = record["message"].as_str().unwrap();
-                assert!(message.starts_with(&format!("line {line_number}: ")), "{message}");
-                assert!(message.len() > 30, "a message says what is wrong: {message}");
+                assert!(
+                    message.starts_with(&format!("line {line_number}: ")),
+                    "{message}"
+                );
+                assert!(
+                    message.len() > 30,
+                    "a message says what is wrong: {message}"
+                );
             }
         }
     }

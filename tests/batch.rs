@@ -173,3 +173,43 @@ fn a_large_batch_streams_every_result_in_order() {
         }
     }
 }
+
+#[test]
+fn each_result_is_sent_before_the_next_line_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(bin_path())
+        .args(["batch", "--region", "us-east-1"])
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // Lockstep: the second line is only written once the first answer has arrived.
+    for key in ["first", "second"] {
+        writeln!(stdin, "{{\"bucket\":\"b-1\",\"key\":\"{key}\"}}").unwrap();
+        stdin.flush().unwrap();
+        let answer = rx
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("no answer for {key} while stdin stays open"));
+        assert!(answer.contains(&format!("\"key\":\"{key}\"")), "{answer}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

@@ -7,18 +7,51 @@ mod common;
 use common::*;
 
 const STORABLE: &[&str] = &[
-    "with space.txt", "plus+sign", "percent%2Fliteral", "equals=sign", "amp&ersand", "question?mark",
-    "hash#tag", "tilde~", "star*", "quote'", "bang!", "(parens)", "double//slash", "nfc-\u{e9}",
-    "nfd-e\u{301}", "日本語のキー", "한국어", "emoji-😀🎉", "tab\there", "-starts-with-dash",
-    "--double-dash", "a/b/c/deep.txt", "semi;colon,comma", "at@dollar$", "brackets[]{}", "caret^pipe|",
-    "back\\slash", "lt<gt>", "back`tick", "\"quoted\"",
+    "with space.txt",
+    "plus+sign",
+    "percent%2Fliteral",
+    "equals=sign",
+    "amp&ersand",
+    "question?mark",
+    "hash#tag",
+    "tilde~",
+    "star*",
+    "quote'",
+    "bang!",
+    "(parens)",
+    "double//slash",
+    "nfc-\u{e9}",
+    "nfd-e\u{301}",
+    "日本語のキー",
+    "한국어",
+    "emoji-😀🎉",
+    "tab\there",
+    "-starts-with-dash",
+    "--double-dash",
+    "a/b/c/deep.txt",
+    "semi;colon,comma",
+    "at@dollar$",
+    "brackets[]{}",
+    "caret^pipe|",
+    "back\\slash",
+    "lt<gt>",
+    "back`tick",
+    "\"quoted\"",
 ];
 
 fn unstorable() -> Vec<String> {
-    let mut keys: Vec<String> = ["trailing/", "a/../b", "./here", "a/./b", "..", ".", "/leading-slash"]
-        .iter()
-        .map(|k| k.to_string())
-        .collect();
+    let mut keys: Vec<String> = [
+        "trailing/",
+        "a/../b",
+        "./here",
+        "a/./b",
+        "..",
+        ".",
+        "/leading-slash",
+    ]
+    .iter()
+    .map(|k| k.to_string())
+    .collect();
     keys.push("k".repeat(1024)); // the maximum key length
     keys.push(format!("{}é", "x".repeat(1022))); // 1024 bytes, ending in a 2-byte character
     keys.push("a/".repeat(512)); // 1024 bytes of segments
@@ -29,9 +62,11 @@ fn batch(server: Option<&TestServer>, lines: &[serde_json::Value]) -> Vec<serde_
     let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
     let cmd = match server {
         Some(s) => s.s3presign().args(["batch", "--region", "us-east-1"]),
-        None => s3presign()
-            .with_example_keys()
-            .args(["batch", "--start-time", "2025-06-01T00:00:00Z"]),
+        None => {
+            s3presign()
+                .with_example_keys()
+                .args(["batch", "--start-time", "2025-06-01T00:00:00Z"])
+        }
     };
     let run = cmd.run_with_stdin(&input);
     run.expect_code(0);
@@ -72,18 +107,34 @@ fn nfc_and_nfd_spellings_are_different_keys() {
             serde_json::json!({"bucket": "corpus", "key": "cafe\u{301}"}),
         ],
     );
-    assert_ne!(records[0]["url"], records[1]["url"], "keys are bytes: no Unicode normalisation");
-    assert_eq!(fetch("GET", records[0]["url"].as_str().unwrap(), &[], b"").body, "composed");
-    assert_eq!(fetch("GET", records[1]["url"].as_str().unwrap(), &[], b"").status, 404);
+    assert_ne!(
+        records[0]["url"], records[1]["url"],
+        "keys are bytes: no Unicode normalisation"
+    );
+    assert_eq!(
+        fetch("GET", records[0]["url"].as_str().unwrap(), &[], b"").body,
+        "composed"
+    );
+    assert_eq!(
+        fetch("GET", records[1]["url"].as_str().unwrap(), &[], b"").status,
+        404
+    );
 }
 
 #[test]
 fn keys_the_server_cannot_store_match_botocore() {
     let requests: Vec<_> = unstorable()
         .iter()
-        .chain(STORABLE.iter().map(|k| k.to_string()).collect::<Vec<_>>().iter())
+        .chain(
+            STORABLE
+                .iter()
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+                .iter(),
+        )
         .flat_map(|k| {
-            ["GET", "PUT"].map(|verb| serde_json::json!({"bucket": "my-bucket", "key": k, "verb": verb}))
+            ["GET", "PUT"]
+                .map(|verb| serde_json::json!({"bucket": "my-bucket", "key": k, "verb": verb}))
         })
         .collect();
     let results = batch(None, &requests);
@@ -97,5 +148,9 @@ fn a_key_one_byte_over_the_limit_is_refused() {
         .args(["url", "--bucket", "my-bucket", "--key", &"k".repeat(1025)])
         .run();
     run.expect_code(1);
-    assert!(run.stderr.contains("1025 bytes") && run.stderr.contains("1024"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("1025 bytes") && run.stderr.contains("1024"),
+        "{}",
+        run.stderr
+    );
 }

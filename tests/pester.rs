@@ -15,7 +15,6 @@ fn pester_suite_passes() {
     server.put_object("pester", "hello.txt", b"hello world");
 
     let script = r#"
-        $ErrorActionPreference = 'Stop'
         Import-Module Pester -MinimumVersion 5.5
         $config = New-PesterConfiguration
         $config.Run.Path = 'tests/pwsh'

@@ -30,11 +30,20 @@ fn percent_decode(text: &str) -> Vec<u8> {
 
 fn presigner(start: DateTime<Utc>) -> Presigner {
     let session = Session {
-        credentials: Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None, None, "test"),
+        credentials: Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "test",
+        ),
         region: "us-east-1".into(),
         credentials_expire_at: None,
     };
-    let endpoints = EndpointResolver::new(EndpointOptions { region: "us-east-1".into(), ..Default::default() });
+    let endpoints = EndpointResolver::new(EndpointOptions {
+        region: "us-east-1".into(),
+        ..Default::default()
+    });
     Presigner::new(&session, endpoints, Some(start), false)
 }
 

@@ -290,7 +290,10 @@ pub fn botocore_check(
 ) -> String {
     assert_eq!(requests.len(), results.len());
     let mut checker = Command::new(python())
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/botocore_check.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/botocore_check.py"
+        ))
         .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -301,7 +304,9 @@ pub fn botocore_check(
     let input: String = requests
         .iter()
         .zip(results)
-        .map(|(request, result)| serde_json::json!({"request": request, "result": result}).to_string() + "\n")
+        .map(|(request, result)| {
+            serde_json::json!({"request": request, "result": result}).to_string() + "\n"
+        })
         .collect();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = checker.wait_with_output().unwrap();
@@ -312,6 +317,9 @@ pub fn botocore_check(
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "{report}");
-    assert!(report.contains(&format!("botocore: {} passed, 0 failed", requests.len())), "{report}");
+    assert!(
+        report.contains(&format!("botocore: {} passed, 0 failed", requests.len())),
+        "{report}"
+    );
     report
 }

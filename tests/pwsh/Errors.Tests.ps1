@@ -151,10 +151,19 @@ Describe 'Setup failures' {
     }
 
     It 'explains how to build or install s3presign when it is nowhere' {
+        $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'macos' } else { 'linux' }
+        $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+        $bundled = Join-Path $RepoRoot 'module' 'bin' "$os-$arch" ($IsWindows ? 's3presign.exe' : 's3presign')
         $savedPath = $env:PATH
         try {
             Remove-Item env:S3PRESIGN_BIN
-            $env:PATH = Join-Path $TestDrive 'empty-path'   # no s3presign here (nor module/bin in a source tree)
+            $env:PATH = Join-Path $TestDrive 'empty-path'   # no s3presign on PATH
+            if (Test-Path $bundled) {
+                # A packaged module ships its binary in module/bin: then that one is found instead.
+                (Get-S3PreSignedURL -Bucket $Bucket -Key k -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message |
+                    Should -Match ([regex]::Escape($bundled))
+                return
+            }
             $caught = $null
             try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
             $caught.FullyQualifiedErrorId | Should -Be 'BinaryNotFound,Get-S3PreSignedURL'
@@ -192,6 +201,12 @@ Describe 'Setup failures' {
     It 'refuses a -Verb outside GET, PUT, HEAD, DELETE' {
         { Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb POST } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-S3PreSignedURL'
+    }
+
+    It 'refuses 7d written inside an expression, where PowerShell reads the decimal 7' {
+        $arguments = @{ ExpiresIn = 7d }   # not '7d': this is [decimal]7, which would be 7 seconds
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k @arguments } |
+            Should -Throw -ErrorId 'invalid_expiry,Get-S3PreSignedURL' -ExpectedMessage "*Quote durations*"
     }
 
     It 'refuses an -ExpiresIn that is neither a TimeSpan, a number nor a string' {

@@ -82,6 +82,33 @@ Describe 'One s3presign per pipeline' -Skip:$IsWindows {
     }
 }
 
+Describe 'Stopping' -Skip:$IsWindows {
+    BeforeEach { $null = Reset-TestAws }
+
+    It 'stops waiting and ends s3presign when the pipeline is stopped (Ctrl+C)' {
+        # A stand-in that never answers: the module fills its request window, then waits for results.
+        $pidFile = Join-Path $TestDrive 'silent.pid'
+        $env:S3PRESIGN_BIN = New-TestWrapper 'silent.sh' "echo `$`$ > '$pidFile'; exec sleep 600"
+        $job = Start-ThreadJob -ArgumentList $ModuleManifest, $Bucket -ScriptBlock {
+            param($manifest, $bucket)
+            Import-Module $manifest
+            1..100000 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Bucket $bucket
+        }
+        try {
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            while (-not (Test-Path $pidFile) -and [datetime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Start-Sleep -Seconds 1
+            $job.State | Should -Be 'Running' -Because 'the module waits for answers that do not come'
+
+            Stop-Job $job   # what Ctrl+C does to a pipeline
+            $job.State | Should -Be 'Stopped'
+            Wait-ProcessGone ([int](Get-Content $pidFile)) | Should -BeTrue
+        } finally {
+            Remove-Job $job -Force
+        }
+    }
+}
+
 Describe 'Streaming' -Skip:$IsWindows {
     BeforeEach { $null = Reset-TestAws }
 
@@ -99,24 +126,60 @@ Describe 'Streaming' -Skip:$IsWindows {
         $log.IndexOf('out k1') | Should -BeLessThan $log.IndexOf('in 3') -Because 'the first URL is not held back until the end'
     }
 
-    It 'signs 5,000 long keys (megabytes each way) without deadlock' {
-        # Requests of ~1 KB and results of ~3 KB overflow every pipe buffer many times over: this only
-        # finishes if writing requests and reading results are interleaved correctly.
-        $job = Start-ThreadJob -ArgumentList $ModuleManifest, $Bucket -ScriptBlock {
-            param($manifest, $bucket)
+    It 'signs <Count> keys of <Name> without deadlock' -ForEach @(
+        # ~1 KB requests and ~2.5 KB results overflow every pipe buffer many times over.
+        @{ Name = '1,000 ASCII characters'; Count = 5000; Text = 'x' * 1000 }
+        # 250 emoji: a request escapes each as 12 bytes, a result holds 4 raw bytes plus 12
+        # URL-encoded ones, so results are barely larger than requests. Output that s3presign held
+        # back (not flushed) would never reach the module, which would wait for it forever.
+        @{ Name = '250 emoji'; Count = 500; Text = [char]::ConvertFromUtf32(0x1F600) * 250 }
+    ) {
+        # In a thread job, so that a hang fails the test instead of stopping the run.
+        $job = Start-ThreadJob -ArgumentList $ModuleManifest, $Bucket, $Count, $Text -ScriptBlock {
+            param($manifest, $bucket, $count, $text)
             Import-Module $manifest
-            $prefix = 'p/' + ('x' * 1000) + '/'
-            $count = 0
-            1..5000 | ForEach-Object { "$prefix$_" } | Get-S3PreSignedURL -Bucket $bucket -AsString | ForEach-Object { $count++ }
-            $count
+            $received = 0
+            1..$count | ForEach-Object { "$text/$_" } | Get-S3PreSignedURL -Bucket $bucket -AsString | ForEach-Object { $received++ }
+            $received
         }
         try {
-            $finished = Wait-Job $job -Timeout 90
-            $finished | Should -Not -BeNullOrEmpty -Because 'the pipeline must not hang'
-            Receive-Job $job -ErrorAction Stop | Should -Be 5000
+            Wait-Job $job -Timeout 60 | Should -Not -BeNullOrEmpty -Because 'the pipeline must not hang'
+            Receive-Job $job -ErrorAction Stop | Should -Be $Count
         } finally {
             Remove-Job $job -Force
         }
+    }
+}
+
+Describe 'Other runspaces' {
+    BeforeEach { $null = Reset-TestAws }
+
+    It 'works in a thread job while the runspace that imported the module waits for it' {
+        # PowerShell class methods run in the runspace that defined the class unless the class has
+        # [NoRunspaceAffinity()]: without it, this job would wait for this (blocked) runspace forever.
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key warm-up
+        $job = Start-ThreadJob -ArgumentList $ModuleManifest, $Bucket -ScriptBlock {
+            param($manifest, $bucket)
+            Import-Module $manifest
+            @(1..50 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Bucket $bucket -AsString).Count
+        }
+        try {
+            Wait-Job $job -Timeout 60 | Should -Not -BeNullOrEmpty -Because 'the job must not hang'
+            Receive-Job $job -ErrorAction Stop | Should -Be 50
+        } finally {
+            Remove-Job $job -Force
+        }
+    }
+
+    It 'works in ForEach-Object -Parallel' {
+        $manifest = $ModuleManifest
+        $bucket = $Bucket
+        $urls = 1..6 | ForEach-Object -ThrottleLimit 3 -Parallel {
+            Import-Module $using:manifest
+            Get-S3PreSignedURL -Bucket $using:bucket -Key "parallel-$_" -AsString
+        }
+        $urls.Count | Should -Be 6
+        $urls | Should -Match 'X-Amz-Signature='
     }
 }
 
