@@ -4,7 +4,6 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 
 use crate::batch_line;
-use crate::errors::ItemError;
 use crate::output;
 use crate::presign::Presigner;
 use crate::request::RequestFields;
@@ -60,7 +59,8 @@ pub fn run(
                     }
                     Err(error) => {
                         tally.failed += 1;
-                        write_item_error(out, line_number, &error, &parsed.input)?;
+                        let input = batch_line::input_of(line);
+                        output::write_error(out, line_number, &error, input.as_ref())?;
                     }
                 }
             }
@@ -74,15 +74,6 @@ pub fn run(
     }
     out.flush()?;
     Ok(tally)
-}
-
-fn write_item_error(
-    out: &mut impl Write,
-    line: u64,
-    error: &ItemError,
-    input: &serde_json::Map<String, serde_json::Value>,
-) -> io::Result<()> {
-    output::write_error(out, line, error, Some(input))
 }
 
 /// Drops the line terminator, `\n` or `\r\n`.

@@ -28,8 +28,13 @@ pub struct Session {
 }
 
 pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
+    let env_profile = env_var("AWS_PROFILE");
+    if flags.profile.is_none() && env_profile.is_none() {
+        if let Some(session) = from_environment(flags) {
+            return Ok(session);
+        }
+    }
     let files = profile_files(flags);
-    let env_profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
     let chosen_profile = flags.profile.clone().or(env_profile);
     if let Some(profile) = &chosen_profile {
         check_profile_exists(profile, &files, flags).await?;
@@ -87,6 +92,37 @@ pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
         region,
         credentials_expire_at,
     })
+}
+
+/// Keys and region straight from the environment, when that is where the SDK's chains would
+/// find them anyway (environment variables come first in both). This skips building the SDK's
+/// configuration, whose HTTPS client loads the system's certificates: most of a single URL's
+/// run time, and no network is needed to sign with long-term keys.
+fn from_environment(flags: &SessionFlags) -> Option<Session> {
+    let access_key_id = env_var("AWS_ACCESS_KEY_ID")?;
+    let secret_access_key = env_var("AWS_SECRET_ACCESS_KEY")?;
+    let region = flags
+        .region
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .or_else(|| env_var("AWS_REGION"))
+        .or_else(|| env_var("AWS_DEFAULT_REGION"))?;
+    let session_token = env_var("AWS_SESSION_TOKEN").map(|t| t.trim().to_string());
+    Some(Session {
+        credentials: Credentials::new(
+            access_key_id,
+            secret_access_key,
+            session_token,
+            None,
+            "Environment",
+        ),
+        region,
+        credentials_expire_at: None,
+    })
+}
+
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 const CREDENTIALS_HINT: &str = "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile \

@@ -277,3 +277,27 @@ fn a_failing_credential_process_is_a_setup_error() {
     assert_eq!(run.records()[0]["code"], "no_credentials");
     assert!(run.stderr.contains("profile 'broken'"), "{}", run.stderr);
 }
+
+#[test]
+fn environment_keys_take_their_region_from_flag_environment_or_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let (config, _) = two_profiles(dir.path());
+    let region_of = |extra: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = s3presign()
+            .env("AWS_CONFIG_FILE", &config)
+            .env("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00001")
+            .env("AWS_SECRET_ACCESS_KEY", "environment-secret");
+        for (name, value) in extra {
+            cmd = cmd.env(name, value);
+        }
+        let run = cmd.args(["url", "--bucket", "b-1", "--key", "k"]).args(args).run();
+        run.expect_code(0);
+        let credential = credential_of(&run.stdout).to_string();
+        assert!(credential.starts_with("AKIAENVIRONMENT00001"), "{credential}");
+        credential.split("%2F").nth(2).unwrap().to_string()
+    };
+    assert_eq!(region_of(&[], &[]), "eu-west-1", "the default profile's region");
+    assert_eq!(region_of(&[("AWS_DEFAULT_REGION", "us-west-1")], &[]), "us-west-1");
+    assert_eq!(region_of(&[("AWS_DEFAULT_REGION", "us-west-1"), ("AWS_REGION", "sa-east-1")], &[]), "sa-east-1");
+    assert_eq!(region_of(&[("AWS_REGION", "sa-east-1")], &["--region", "ca-central-1"]), "ca-central-1");
+}

@@ -37,7 +37,6 @@ pub struct Signer {
     /// The signing key for (YYYYMMDD, region, service); a batch rarely needs a second one.
     cached_key: Option<(String, String, String, [u8; 32])>,
     canonical: String,
-    params: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -57,7 +56,6 @@ impl Signer {
             credentials,
             cached_key: None,
             canonical: String::with_capacity(1024),
-            params: Vec::with_capacity(8),
         }
     }
 
@@ -102,15 +100,8 @@ impl Signer {
         }
 
         // Query parameters, all encoded, then sorted as SigV4 requires.
-        let access_key_id = self.credentials.access_key_id();
-        let session_token = self.credentials.session_token();
-        self.params.clear();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            self.params.push((name.to_string(), value.to_string()));
-        }
         let mut credential = String::with_capacity(96);
-        encode_query_into(&mut credential, access_key_id);
+        encode_query_into(&mut credential, self.credentials.access_key_id());
         let _ = write!(credential, "%2F{date}%2F");
         encode_query_into(&mut credential, input.region);
         credential.push_str("%2F");
@@ -119,25 +110,24 @@ impl Signer {
         let mut encoded_signed_headers = String::with_capacity(signed_headers.len() + 8);
         encode_query_into(&mut encoded_signed_headers, &signed_headers);
         let expires = input.expires_in.as_secs().to_string();
-        let mut encoded_token = String::new();
-        if let Some(token) = session_token {
-            encode_query_into(&mut encoded_token, token);
+        let encoded_token = self.credentials.session_token().map(|token| {
+            let mut encoded = String::with_capacity(token.len() * 3 / 2);
+            encode_query_into(&mut encoded, token);
+            encoded
+        });
+        let mut sorted: Vec<(&str, &str)> = Vec::with_capacity(12);
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            sorted.push(pair.split_once('=').unwrap_or((pair, "")));
         }
-        let first_signing_param = self.params.len();
-        self.params
-            .push(("X-Amz-Algorithm".into(), ALGORITHM.into()));
-        self.params.push(("X-Amz-Credential".into(), credential));
-        self.params.push(("X-Amz-Date".into(), amz_date.clone()));
-        self.params.push(("X-Amz-Expires".into(), expires));
-        self.params
-            .push(("X-Amz-SignedHeaders".into(), encoded_signed_headers));
-        if session_token.is_some() {
-            self.params
-                .push(("X-Amz-Security-Token".into(), encoded_token));
+        sorted.push(("X-Amz-Algorithm", ALGORITHM));
+        sorted.push(("X-Amz-Credential", &credential));
+        sorted.push(("X-Amz-Date", &amz_date));
+        sorted.push(("X-Amz-Expires", &expires));
+        sorted.push(("X-Amz-SignedHeaders", &encoded_signed_headers));
+        if let Some(token) = &encoded_token {
+            sorted.push(("X-Amz-Security-Token", token));
         }
-        let signing_params: Vec<(String, String)> = self.params[first_signing_param..].to_vec();
-        let mut sorted: Vec<&(String, String)> = self.params.iter().collect();
-        sorted.sort();
+        sorted.sort_unstable();
 
         let c = &mut self.canonical;
         c.clear();
@@ -177,27 +167,26 @@ impl Signer {
         push_hex(&mut string_to_sign, &Sha256::digest(c.as_bytes()));
         let signature = hmac(&key, string_to_sign.as_bytes());
 
+        let token_length = encoded_token.as_ref().map_or(0, |t| t.len() + 22);
         let mut url =
-            String::with_capacity(input.url.len() + 320 + encoded_token_len(&signing_params));
+            String::with_capacity(input.url.len() + credential.len() + 200 + token_length);
         url.push_str(input.url);
-        let mut separator = if query.is_empty() { '?' } else { '&' };
-        let (token, others): (Vec<_>, Vec<_>) = signing_params
-            .iter()
-            .partition(|(name, _)| name == "X-Amz-Security-Token");
-        for (name, value) in others {
-            url.push(separator);
+        url.push(if query.is_empty() { '?' } else { '&' });
+        for (name, value) in [
+            ("X-Amz-Algorithm=", ALGORITHM),
+            ("&X-Amz-Credential=", &credential),
+            ("&X-Amz-Date=", &amz_date),
+            ("&X-Amz-Expires=", &expires),
+            ("&X-Amz-SignedHeaders=", &encoded_signed_headers),
+        ] {
             url.push_str(name);
-            url.push('=');
             url.push_str(value);
-            separator = '&';
         }
         url.push_str("&X-Amz-Signature=");
         push_hex(&mut url, &signature);
-        for (name, value) in token {
-            url.push('&');
-            url.push_str(name);
-            url.push('=');
-            url.push_str(value);
+        if let Some(token) = &encoded_token {
+            url.push_str("&X-Amz-Security-Token=");
+            url.push_str(token);
         }
         Ok(url)
     }
@@ -221,10 +210,6 @@ impl Signer {
         ));
         key
     }
-}
-
-fn encoded_token_len(params: &[(String, String)]) -> usize {
-    params.iter().map(|(n, v)| n.len() + v.len() + 2).sum()
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
