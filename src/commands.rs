@@ -27,11 +27,11 @@ pub fn main() -> ExitCode {
             return code;
         }
     };
-    let code = match cli.command {
+
+    match cli.command {
         Command::Url(args) => run_url(args),
         Command::Batch(args) => run_batch(args),
-    };
-    code
+    }
 }
 
 fn run_url(args: cli::UrlArgs) -> ExitCode {

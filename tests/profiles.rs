@@ -290,14 +290,42 @@ fn environment_keys_take_their_region_from_flag_environment_or_profile() {
         for (name, value) in extra {
             cmd = cmd.env(name, value);
         }
-        let run = cmd.args(["url", "--bucket", "b-1", "--key", "k"]).args(args).run();
+        let run = cmd
+            .args(["url", "--bucket", "b-1", "--key", "k"])
+            .args(args)
+            .run();
         run.expect_code(0);
         let credential = credential_of(&run.stdout).to_string();
-        assert!(credential.starts_with("AKIAENVIRONMENT00001"), "{credential}");
+        assert!(
+            credential.starts_with("AKIAENVIRONMENT00001"),
+            "{credential}"
+        );
         credential.split("%2F").nth(2).unwrap().to_string()
     };
-    assert_eq!(region_of(&[], &[]), "eu-west-1", "the default profile's region");
-    assert_eq!(region_of(&[("AWS_DEFAULT_REGION", "us-west-1")], &[]), "us-west-1");
-    assert_eq!(region_of(&[("AWS_DEFAULT_REGION", "us-west-1"), ("AWS_REGION", "sa-east-1")], &[]), "sa-east-1");
-    assert_eq!(region_of(&[("AWS_REGION", "sa-east-1")], &["--region", "ca-central-1"]), "ca-central-1");
+    assert_eq!(
+        region_of(&[], &[]),
+        "eu-west-1",
+        "the default profile's region"
+    );
+    assert_eq!(
+        region_of(&[("AWS_DEFAULT_REGION", "us-west-1")], &[]),
+        "us-west-1"
+    );
+    assert_eq!(
+        region_of(
+            &[
+                ("AWS_DEFAULT_REGION", "us-west-1"),
+                ("AWS_REGION", "sa-east-1")
+            ],
+            &[]
+        ),
+        "sa-east-1"
+    );
+    assert_eq!(
+        region_of(
+            &[("AWS_REGION", "sa-east-1")],
+            &["--region", "ca-central-1"]
+        ),
+        "ca-central-1"
+    );
 }

@@ -159,9 +159,9 @@ impl Signer {
         string_to_sign.push('\n');
         string_to_sign.push_str(&amz_date);
         string_to_sign.push('\n');
-        let _ = write!(
+        let _ = writeln!(
             string_to_sign,
-            "{date}/{}/{}/aws4_request\n",
+            "{date}/{}/{}/aws4_request",
             input.region, input.service
         );
         push_hex(&mut string_to_sign, &Sha256::digest(c.as_bytes()));
