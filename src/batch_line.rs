@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::errors::{ItemError, ItemErrorKind};
 use crate::request::{ExpiresIn, RequestFields};
+use crate::request_options::{RequestOptions, RESPONSE_OVERRIDES};
 
 /// The fields a request line may carry (docs/protocol.md).
 const FIELDS: &[&str] = &[
@@ -17,6 +18,22 @@ const FIELDS: &[&str] = &[
     "expires_in",
     "version_id",
     "content_type",
+    "response_content_disposition",
+    "response_content_type",
+    "response_cache_control",
+    "response_content_language",
+    "response_content_encoding",
+    "response_expires",
+    "upload_id",
+    "part_number",
+    "content_md5",
+    "checksum_sha256",
+    "sse",
+    "sse_kms_key_id",
+    "storage_class",
+    "acl",
+    "metadata",
+    "requester_pays",
 ];
 
 /// A line that was read.
@@ -73,6 +90,7 @@ pub fn parse(line: &[u8]) -> Result<ParsedLine, LineError> {
                 }),
                 version_id: owned(l.version_id),
                 content_type: owned(l.content_type),
+                options: RequestOptions::default(),
             },
         });
     }
@@ -153,6 +171,7 @@ fn fields_of(object: &Map<String, Value>) -> Result<RequestFields, ItemError> {
         if value.is_null() {
             continue; // null means "not given", as in many CSV-to-JSON converters.
         }
+        let o = &mut fields.options;
         let slot = match name.as_str() {
             "bucket" => &mut fields.bucket,
             "key" => &mut fields.key,
@@ -160,6 +179,58 @@ fn fields_of(object: &Map<String, Value>) -> Result<RequestFields, ItemError> {
             "expires" => &mut fields.expires,
             "version_id" => &mut fields.version_id,
             "content_type" => &mut fields.content_type,
+            "upload_id" => &mut o.upload_id,
+            "content_md5" => &mut o.content_md5,
+            "checksum_sha256" => &mut o.checksum_sha256,
+            "sse" => &mut o.sse,
+            "sse_kms_key_id" => &mut o.sse_kms_key_id,
+            "storage_class" => &mut o.storage_class,
+            "acl" => &mut o.acl,
+            n if n.starts_with("response_") => {
+                let index = RESPONSE_OVERRIDES
+                    .iter()
+                    .position(|(field, _)| *field == n)
+                    .expect("listed in FIELDS");
+                &mut o.response_overrides[index]
+            }
+            "part_number" => {
+                o.part_number = Some(match value {
+                    Value::Number(n) if n.is_i64() => n.as_i64().unwrap_or_default(),
+                    Value::String(s) => s.trim().parse().map_err(|_| {
+                        ItemError::new(
+                            ItemErrorKind::InvalidMultipart,
+                            format!("part_number '{s}' is not a whole number"),
+                        )
+                    })?,
+                    other => return Err(wrong_type(name, "a whole number", other)),
+                });
+                continue;
+            }
+            "requester_pays" => {
+                o.requester_pays = Some(match value {
+                    Value::Bool(b) => *b,
+                    other => return Err(wrong_type(name, "true or false", other)),
+                });
+                continue;
+            }
+            "metadata" => {
+                let Value::Object(map) = value else {
+                    return Err(wrong_type(name, "an object of strings", value));
+                };
+                let mut metadata = std::collections::BTreeMap::new();
+                for (k, v) in map {
+                    match v {
+                        Value::String(s) => {
+                            metadata.insert(k.clone(), s.clone());
+                        }
+                        other => {
+                            return Err(wrong_type(&format!("metadata.{k}"), "a string", other))
+                        }
+                    }
+                }
+                o.metadata = Some(metadata);
+                continue;
+            }
             "expires_in" => {
                 fields.expires_in = Some(match value {
                     Value::String(s) => ExpiresIn::Text(s.clone()),

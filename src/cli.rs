@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::request::{ExpiresIn, RequestFields};
+use crate::request_options::RequestOptions;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,6 +31,35 @@ pub enum Command {
     Url(UrlArgs),
     /// Sign requests read as JSON Lines on stdin; write one JSON result per line (docs/protocol.md).
     Batch(BatchArgs),
+    /// Start a multipart upload (a call to S3), so that its parts can be signed with
+    /// `url --verb PUT --upload-id ID --part-number N` and completed with `--verb POST`.
+    #[command(subcommand)]
+    Multipart(MultipartCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MultipartCommand {
+    /// CreateMultipartUpload through the AWS SDK: the one command that contacts S3. Prints the
+    /// upload id (or, with --output json, a JSON object).
+    Create(MultipartCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MultipartCreateArgs {
+    /// Bucket name.
+    #[arg(long)]
+    pub bucket: String,
+    /// Object key the parts will form.
+    #[arg(long, allow_hyphen_values = true)]
+    pub key: String,
+    /// Content-Type of the finished object.
+    #[arg(long)]
+    pub content_type: Option<String>,
+    #[command(flatten)]
+    pub session: SessionFlags,
+    /// What to print: the bare upload id, or a JSON object.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Url)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +115,93 @@ pub struct RequestFlags {
     /// For PUT: the Content-Type the uploader must send (it is signed).
     #[arg(long)]
     pub content_type: Option<String>,
+    #[command(flatten)]
+    pub options: OptionFlags,
+}
+
+/// Optional parts of a request: download behaviour, multipart uploads, signed PUT headers.
+#[derive(Debug, Args)]
+pub struct OptionFlags {
+    /// GET: the Content-Disposition S3 answers with, e.g. 'attachment; filename="report.pdf"'.
+    #[arg(long, help_heading = "Download (GET) response headers")]
+    pub response_content_disposition: Option<String>,
+    /// GET: the Content-Type S3 answers with.
+    #[arg(long, help_heading = "Download (GET) response headers")]
+    pub response_content_type: Option<String>,
+    /// GET: the Cache-Control S3 answers with.
+    #[arg(long, help_heading = "Download (GET) response headers")]
+    pub response_cache_control: Option<String>,
+    /// GET: the Content-Language S3 answers with.
+    #[arg(long, help_heading = "Download (GET) response headers")]
+    pub response_content_language: Option<String>,
+    /// GET: the Content-Encoding S3 answers with.
+    #[arg(long, help_heading = "Download (GET) response headers")]
+    pub response_content_encoding: Option<String>,
+    /// GET: the Expires header S3 answers with.
+    #[arg(long, help_heading = "Download (GET) response headers")]
+    pub response_expires: Option<String>,
+    /// A multipart upload: with --verb PUT and --part-number, a part; with POST, complete it;
+    /// with DELETE, abort it; with GET, list its parts.
+    #[arg(long, help_heading = "Multipart uploads")]
+    pub upload_id: Option<String>,
+    /// The part to upload (1-10000), with --upload-id and --verb PUT.
+    #[arg(long, help_heading = "Multipart uploads")]
+    pub part_number: Option<i64>,
+    /// PUT: base64 MD5 of the body (Content-MD5), which S3 then checks.
+    #[arg(long, help_heading = "Signed upload (PUT) headers")]
+    pub content_md5: Option<String>,
+    /// PUT: base64 SHA-256 of the body (x-amz-checksum-sha256), which S3 then checks.
+    #[arg(long, help_heading = "Signed upload (PUT) headers")]
+    pub checksum_sha256: Option<String>,
+    /// PUT: server-side encryption: AES256, aws:kms or aws:kms:dsse.
+    #[arg(long, help_heading = "Signed upload (PUT) headers")]
+    pub sse: Option<String>,
+    /// PUT: the KMS key for --sse aws:kms.
+    #[arg(long, help_heading = "Signed upload (PUT) headers")]
+    pub sse_kms_key_id: Option<String>,
+    /// PUT: storage class, e.g. STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR.
+    #[arg(long, help_heading = "Signed upload (PUT) headers")]
+    pub storage_class: Option<String>,
+    /// PUT: canned ACL, e.g. private, bucket-owner-full-control.
+    #[arg(long, help_heading = "Signed upload (PUT) headers")]
+    pub acl: Option<String>,
+    /// PUT: user metadata NAME=VALUE (x-amz-meta-NAME); repeatable.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_metadata, help_heading = "Signed upload (PUT) headers")]
+    pub metadata: Vec<(String, String)>,
+    /// The requester, not the bucket owner, pays for the request (x-amz-request-payer).
+    #[arg(long)]
+    pub requester_pays: bool,
+}
+
+fn parse_metadata(text: &str) -> Result<(String, String), String> {
+    text.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("'{text}' is not NAME=VALUE"))
+}
+
+impl OptionFlags {
+    fn to_options(&self) -> RequestOptions {
+        RequestOptions {
+            response_overrides: [
+                self.response_content_disposition.clone(),
+                self.response_content_type.clone(),
+                self.response_cache_control.clone(),
+                self.response_content_language.clone(),
+                self.response_content_encoding.clone(),
+                self.response_expires.clone(),
+            ],
+            upload_id: self.upload_id.clone(),
+            part_number: self.part_number,
+            content_md5: self.content_md5.clone(),
+            checksum_sha256: self.checksum_sha256.clone(),
+            sse: self.sse.clone(),
+            sse_kms_key_id: self.sse_kms_key_id.clone(),
+            storage_class: self.storage_class.clone(),
+            acl: self.acl.clone(),
+            metadata: (!self.metadata.is_empty()).then(|| self.metadata.iter().cloned().collect()),
+            requester_pays: self.requester_pays.then_some(true),
+        }
+    }
 }
 
 impl RequestFlags {
@@ -97,6 +214,7 @@ impl RequestFlags {
             expires_in: self.expires_in.clone().map(ExpiresIn::Text),
             version_id: self.version_id.clone(),
             content_type: self.content_type.clone(),
+            options: self.options.to_options(),
         }
     }
 }

@@ -10,7 +10,8 @@ use crate::endpoint::{EndpointOptions, EndpointResolver};
 use crate::errors::{ItemErrorKind, SetupError, SetupErrorKind};
 use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
-use crate::{batch, expiry, output, session};
+use crate::session::Session;
+use crate::{batch, expiry, multipart, output, session};
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
@@ -31,6 +32,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Url(args) => run_url(args),
         Command::Batch(args) => run_batch(args),
+        Command::Multipart(cli::MultipartCommand::Create(args)) => run_multipart_create(args),
     }
 }
 
@@ -115,13 +117,7 @@ fn setup(flags: &SessionFlags) -> Result<Presigner, SetupError> {
         Some(text) => Some(parse_start_time(text)?),
         None => None,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            SetupError::new(SetupErrorKind::NoCredentials, format!("cannot start: {e}"))
-        })?;
-    let session = runtime.block_on(session::load(flags))?;
+    let (_, session) = load_session(flags)?;
     let endpoints = EndpointResolver::new(EndpointOptions {
         region: session.region.clone(),
         endpoint_url: flags.endpoint_url.clone(),
@@ -136,6 +132,51 @@ fn setup(flags: &SessionFlags) -> Result<Presigner, SetupError> {
         start_time,
         flags.strict_expiry,
     ))
+}
+
+fn load_session(flags: &SessionFlags) -> Result<(tokio::runtime::Runtime, Session), SetupError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            SetupError::new(SetupErrorKind::NoCredentials, format!("cannot start: {e}"))
+        })?;
+    let session = runtime.block_on(session::load(flags))?;
+    Ok((runtime, session))
+}
+
+fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
+    let (runtime, session) = match load_session(&args.session) {
+        Ok(s) => s,
+        Err(e) => return report_setup_error(&e, false),
+    };
+    let created = runtime.block_on(multipart::create(
+        &session,
+        &args.session,
+        &args.bucket,
+        &args.key,
+        args.content_type.as_deref(),
+    ));
+    let upload_id = match created {
+        Ok(id) => id,
+        Err(message) => {
+            eprintln!("s3presign: error: {message}");
+            return ExitCode::ItemsFailed;
+        }
+    };
+    match args.output {
+        OutputFormat::Json => {
+            let record = serde_json::json!({
+                "type": "multipart_upload",
+                "bucket": args.bucket,
+                "key": args.key,
+                "upload_id": upload_id,
+            });
+            println!("{record}");
+        }
+        OutputFormat::Url | OutputFormat::Table => println!("{upload_id}"),
+    }
+    ExitCode::Success
 }
 
 fn parse_start_time(text: &str) -> Result<DateTime<Utc>, SetupError> {

@@ -21,6 +21,9 @@ pub enum ItemErrorKind {
     ExpiryTooFar,
     CredentialsExpireFirst,
     ContentTypeNotPut,
+    OptionNotForVerb,
+    InvalidMultipart,
+    InvalidHeader,
     Endpoint,
     Signing,
 }
@@ -44,6 +47,9 @@ impl ItemErrorKind {
             ExpiryTooFar => "expiry_too_far",
             CredentialsExpireFirst => "credentials_expire_first",
             ContentTypeNotPut => "content_type_not_put",
+            OptionNotForVerb => "option_not_for_verb",
+            InvalidMultipart => "invalid_multipart",
+            InvalidHeader => "invalid_header",
             Endpoint => "endpoint",
             Signing => "signing",
         }

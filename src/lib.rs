@@ -12,14 +12,17 @@
 pub mod batch;
 pub mod batch_line;
 pub mod cli;
+pub mod client_commands;
 pub mod commands;
 pub mod endpoint;
 pub mod errors;
 pub mod exit_codes;
 pub mod expiry;
+pub mod multipart;
 pub mod output;
 pub mod presign;
 pub mod request;
+pub mod request_options;
 pub mod session;
 pub mod signer;
 pub mod uri_encode;

@@ -30,12 +30,14 @@ struct UrlRecord<'a> {
     version_id: Option<&'a str>,
     content_type: Option<&'a str>,
     #[serde(serialize_with = "headers_as_object")]
-    headers: &'a [(&'static str, String)],
+    headers: &'a [(String, String)],
+    curl: Option<&'a str>,
+    invoke_web_request: Option<&'a str>,
     warnings: &'a [String],
 }
 
 fn headers_as_object<S: Serializer>(
-    headers: &&[(&'static str, String)],
+    headers: &&[(String, String)],
     s: S,
 ) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(headers.len()))?;
@@ -81,6 +83,8 @@ pub fn write_url(out: &mut impl Write, line: u64, p: &Presigned) -> io::Result<(
         version_id: p.version_id.as_deref(),
         content_type: p.content_type.as_deref(),
         headers: &p.headers,
+        curl: p.curl.as_deref(),
+        invoke_web_request: p.invoke_web_request.as_deref(),
         warnings: &p.warnings,
     };
     serde_json::to_writer(&mut *out, &record)?;

@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, SubsecRound, Utc};
 
+use crate::client_commands;
 use crate::endpoint::EndpointResolver;
 use crate::errors::{ItemError, ItemErrorKind};
 use crate::expiry::{self, format_utc};
@@ -30,7 +31,10 @@ pub struct Presigned {
     pub version_id: Option<String>,
     pub content_type: Option<String>,
     /// Headers the client must send because they are signed.
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
+    /// Ready-to-run client commands, for requests that need headers sent.
+    pub curl: Option<String>,
+    pub invoke_web_request: Option<String>,
     pub warnings: Vec<String>,
 }
 
@@ -87,17 +91,24 @@ impl Presigner {
 
         let endpoint = self.endpoints.resolve(&request.bucket)?;
         let mut url = format!("{}/{}", endpoint.base, encode_key(&request.key));
-        if let Some(version_id) = &request.version_id {
-            url.push_str("?versionId=");
-            url.push_str(&encode_query(version_id));
+        let mut separator = '?';
+        let version = request.version_id.as_deref().map(|v| ("versionId", v));
+        let extra_query = request.extras.query.iter().map(|(n, v)| (*n, v.as_str()));
+        for (name, value) in version.into_iter().chain(extra_query) {
+            url.push(separator);
+            url.push_str(name);
+            url.push('=');
+            url.push_str(&encode_query(value));
+            separator = '&';
         }
-        let mut headers: Vec<(&'static str, String)> = Vec::new();
+        let mut headers: Vec<(String, String)> = Vec::new();
         if let Some(content_type) = &request.content_type {
-            headers.push(("Content-Type", content_type.clone()));
+            headers.push(("Content-Type".to_string(), content_type.clone()));
         }
+        headers.extend(request.extras.headers);
         let signed_headers: Vec<(&str, &str)> = headers
             .iter()
-            .map(|(name, value)| (*name, value.as_str()))
+            .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
 
         let url = self
@@ -113,6 +124,18 @@ impl Presigner {
             })
             .map_err(|e| ItemError::new(ItemErrorKind::Signing, format!("signing failed: {e}")))?;
 
+        let (curl, invoke_web_request) = if headers.is_empty() {
+            (None, None)
+        } else {
+            (
+                Some(client_commands::curl(request.verb, &url, &headers)),
+                Some(client_commands::invoke_web_request(
+                    request.verb,
+                    &url,
+                    &headers,
+                )),
+            )
+        };
         Ok(Presigned {
             requested_expiry: request.expiry.requested(),
             bucket: request.bucket,
@@ -127,6 +150,8 @@ impl Presigner {
             effective_expires_at,
             version_id: request.version_id,
             content_type: request.content_type,
+            curl,
+            invoke_web_request,
             headers,
             warnings,
         })

@@ -3,6 +3,7 @@
 
 use crate::errors::{ItemError, ItemErrorKind};
 use crate::expiry::{self, ExpirySpec};
+use crate::request_options::{RequestOptions, SignedExtras};
 
 /// S3 keys are at most 1024 bytes of UTF-8.
 pub const MAX_KEY_BYTES: usize = 1024;
@@ -13,6 +14,8 @@ pub enum Verb {
     Put,
     Head,
     Delete,
+    /// Only to complete a multipart upload.
+    Post,
 }
 
 impl Verb {
@@ -22,9 +25,10 @@ impl Verb {
             "PUT" => Ok(Verb::Put),
             "HEAD" => Ok(Verb::Head),
             "DELETE" => Ok(Verb::Delete),
+            "POST" => Ok(Verb::Post),
             _ => Err(ItemError::new(
                 ItemErrorKind::InvalidVerb,
-                format!("verb '{text}' is not supported; use GET, PUT, HEAD or DELETE"),
+                format!("verb '{text}' is not supported; use GET, PUT, HEAD or DELETE (or POST to complete a multipart upload)"),
             )),
         }
     }
@@ -35,6 +39,7 @@ impl Verb {
             Verb::Put => "PUT",
             Verb::Head => "HEAD",
             Verb::Delete => "DELETE",
+            Verb::Post => "POST",
         }
     }
 }
@@ -57,6 +62,7 @@ pub struct RequestFields {
     pub expires_in: Option<ExpiresIn>,
     pub version_id: Option<String>,
     pub content_type: Option<String>,
+    pub options: RequestOptions,
 }
 
 impl RequestFields {
@@ -80,6 +86,7 @@ impl RequestFields {
             },
             version_id: self.version_id.or_else(|| defaults.version_id.clone()),
             content_type: self.content_type.or_else(|| defaults.content_type.clone()),
+            options: self.options.over(&defaults.options),
         }
     }
 
@@ -151,7 +158,9 @@ impl RequestFields {
                 ),
             ));
         }
+        let extras = self.options.validate(verb)?;
         Ok(Request {
+            extras,
             bucket,
             key,
             verb,
@@ -171,6 +180,8 @@ pub struct Request {
     pub expiry: ExpirySpec,
     pub version_id: Option<String>,
     pub content_type: Option<String>,
+    /// Query parameters and headers from the optional fields.
+    pub extras: SignedExtras,
 }
 
 /// Refuses names that no S3 bucket can have. Deliberately wider than today's naming rules:

@@ -1,0 +1,46 @@
+//! Starting a multipart upload: the one operation that calls S3, through the AWS SDK, so that
+//! a client holding no credentials can then upload the parts and complete the upload with
+//! pre-signed URLs.
+
+use aws_sdk_s3::config::{BehaviorVersion, Region};
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use crate::cli::SessionFlags;
+use crate::session::Session;
+
+/// CreateMultipartUpload; returns the upload id.
+pub async fn create(
+    session: &Session,
+    flags: &SessionFlags,
+    bucket: &str,
+    key: &str,
+    content_type: Option<&str>,
+) -> Result<String, String> {
+    let mut config = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(session.region.clone()))
+        .credentials_provider(session.credentials.clone())
+        .force_path_style(flags.path_style)
+        .accelerate(flags.accelerate)
+        .use_dual_stack(flags.dualstack);
+    if let Some(endpoint) = &flags.endpoint_url {
+        config = config.endpoint_url(endpoint);
+    }
+    let client = aws_sdk_s3::Client::from_conf(config.build());
+    let output = client
+        .create_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .set_content_type(content_type.map(str::to_string))
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "CreateMultipartUpload for s3://{bucket}/{key} failed: {}",
+                DisplayErrorContext(&e)
+            )
+        })?;
+    output.upload_id.ok_or_else(|| {
+        format!("S3 answered CreateMultipartUpload for s3://{bucket}/{key} without an upload id")
+    })
+}

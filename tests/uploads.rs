@@ -1,0 +1,252 @@
+//! Signed headers, download overrides and multipart uploads, used against the S3 server as a
+//! client holding no credentials would.
+
+mod common;
+
+use common::*;
+
+fn sign_json(server: &TestServer, args: &[&str]) -> serde_json::Value {
+    let run = server
+        .s3presign()
+        .args(["url", "--region", "us-east-1", "--output", "json"])
+        .args(args)
+        .run();
+    run.expect_code(0);
+    run.records().remove(0)
+}
+
+fn headers_of(record: &serde_json::Value) -> Vec<(String, String)> {
+    record["headers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(n, v)| (n.clone(), v.as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn signed_put_headers_must_be_sent_exactly() {
+    let server = TestServer::start();
+    server.create_bucket("uploads");
+    let record = sign_json(
+        &server,
+        &[
+            "--bucket",
+            "uploads",
+            "--key",
+            "doc.txt",
+            "--verb",
+            "PUT",
+            "--content-type",
+            "text/plain",
+            "--metadata",
+            "owner=ops",
+            "--storage-class",
+            "STANDARD",
+            "--content-md5",
+            "XrY7u+Ae7tCTyyK7j1rNww==",
+        ],
+    );
+    let url = record["url"].as_str().unwrap();
+    let headers = headers_of(&record);
+    assert_eq!(headers.len(), 4, "{headers:?}");
+    assert!(record["curl"]
+        .as_str()
+        .unwrap()
+        .contains("-H 'x-amz-meta-owner: ops'"));
+    assert!(record["invoke_web_request"]
+        .as_str()
+        .unwrap()
+        .contains("-ContentType 'text/plain'"));
+    let as_refs = |h: &[(String, String)]| {
+        h.iter()
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+
+    // Without the metadata header, or with another value: refused.
+    let missing: Vec<_> = as_refs(&headers)
+        .into_iter()
+        .filter(|(n, _)| n != "x-amz-meta-owner")
+        .collect();
+    let send = |h: &[(String, String)], body: &[u8]| {
+        let h: Vec<(&str, &str)> = h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        fetch("PUT", url, &h, body)
+    };
+    assert_eq!(send(&missing, b"hello world").status, 403);
+    let mut changed = as_refs(&headers);
+    changed
+        .iter_mut()
+        .find(|(n, _)| n == "x-amz-meta-owner")
+        .unwrap()
+        .1 = "someone-else".into();
+    assert_eq!(send(&changed, b"hello world").status, 403);
+    assert_eq!(server.object("uploads", "doc.txt"), None);
+
+    // With every signed header, and the body whose MD5 was signed: stored.
+    let ok = send(&headers, b"hello world");
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(
+        server.object("uploads", "doc.txt").as_deref(),
+        Some(&b"hello world"[..])
+    );
+}
+
+#[test]
+fn download_overrides_are_signed() {
+    let server = TestServer::start();
+    server.create_bucket("files");
+    server.put_object("files", "r.pdf", b"%PDF");
+    let record = sign_json(
+        &server,
+        &[
+            "--bucket",
+            "files",
+            "--key",
+            "r.pdf",
+            "--response-content-disposition",
+            "attachment; filename=\"Q1 report.pdf\"",
+        ],
+    );
+    let url = record["url"].as_str().unwrap();
+    assert!(
+        url.contains(
+            "response-content-disposition=attachment%3B%20filename%3D%22Q1%20report.pdf%22"
+        ),
+        "{url}"
+    );
+    let got = fetch("GET", url, &[], b"");
+    assert_eq!(got.status, 200, "{}", got.body);
+    let edited = url.replace("Q1%20report", "other");
+    assert_eq!(
+        fetch("GET", &edited, &[], b"").status,
+        403,
+        "the override is part of the signature"
+    );
+}
+
+#[test]
+fn a_multipart_upload_completes_with_presigned_urls_only() {
+    let server = TestServer::start();
+    server.create_bucket("big");
+    let created = server
+        .s3presign()
+        .args([
+            "multipart",
+            "create",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "big",
+            "--key",
+            "video.bin",
+        ])
+        .run();
+    created.expect_code(0);
+    let upload_id = created.stdout.trim().to_string();
+    assert!(!upload_id.is_empty());
+
+    // Parts of 5 MiB and a last short one, uploaded with part URLs signed in one batch.
+    let parts: Vec<Vec<u8>> = vec![
+        vec![b'a'; 5 * 1024 * 1024],
+        vec![b'b'; 5 * 1024 * 1024],
+        b"tail".to_vec(),
+    ];
+    let lines: String = (1..=parts.len())
+        .map(|n| format!("{{\"key\":\"video.bin\",\"verb\":\"PUT\",\"part_number\":{n}}}\n"))
+        .collect();
+    let batch = server
+        .s3presign()
+        .args([
+            "batch",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "big",
+            "--upload-id",
+            &upload_id,
+        ])
+        .run_with_stdin(&lines);
+    batch.expect_code(0);
+    let mut etags = Vec::new();
+    for (record, body) in batch.records().iter().zip(&parts) {
+        let url = record["url"].as_str().unwrap();
+        assert!(
+            url.contains("partNumber=") && url.contains("uploadId="),
+            "{url}"
+        );
+        let put = fetch("PUT", url, &[], body);
+        assert_eq!(put.status, 200, "{}", put.body);
+        let etag = put
+            .headers
+            .iter()
+            .find(|(n, _)| n == "etag")
+            .expect("an ETag")
+            .1
+            .clone();
+        etags.push(etag);
+    }
+
+    let complete = sign_json(
+        &server,
+        &[
+            "--bucket",
+            "big",
+            "--key",
+            "video.bin",
+            "--verb",
+            "POST",
+            "--upload-id",
+            &upload_id,
+        ],
+    );
+    let xml: String = etags
+        .iter()
+        .enumerate()
+        .map(|(i, etag)| {
+            format!(
+                "<Part><PartNumber>{}</PartNumber><ETag>{etag}</ETag></Part>",
+                i + 1
+            )
+        })
+        .collect();
+    let body = format!("<CompleteMultipartUpload>{xml}</CompleteMultipartUpload>");
+    let done = fetch(
+        "POST",
+        complete["url"].as_str().unwrap(),
+        &[],
+        body.as_bytes(),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    let stored = server
+        .object("big", "video.bin")
+        .expect("the object exists");
+    assert_eq!(stored.len(), 10 * 1024 * 1024 + 4);
+    assert!(stored.ends_with(b"tail"));
+}
+
+#[test]
+fn option_errors_name_the_problem() {
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch"])
+        .run_with_stdin(concat!(
+            "{\"bucket\":\"b-1\",\"key\":\"k\",\"verb\":\"PUT\",\"part_number\":3}\n",
+            "{\"bucket\":\"b-1\",\"key\":\"k\",\"response_content_type\":\"text/plain\",\"verb\":\"PUT\"}\n",
+            "{\"bucket\":\"b-1\",\"key\":\"k\",\"verb\":\"PUT\",\"sse\":\"rot13\"}\n",
+            "{\"bucket\":\"b-1\",\"key\":\"k\",\"verb\":\"PUT\",\"metadata\":{\"owner\":7}}\n",
+            "{\"bucket\":\"b-1\",\"key\":\"k\",\"verb\":\"PUT\",\"metadata\":{\"owner\":\"ops\"},\"requester_pays\":true}\n",
+        ));
+    run.expect_code(1);
+    let r = run.records();
+    assert_eq!(r[0]["code"], "invalid_multipart");
+    assert_eq!(r[1]["code"], "option_not_for_verb");
+    assert_eq!(r[2]["code"], "invalid_header");
+    assert!(r[2]["message"]
+        .as_str()
+        .unwrap()
+        .contains("AES256, aws:kms"));
+    assert_eq!(r[3]["code"], "invalid_field");
+    assert_eq!(r[4]["headers"]["x-amz-request-payer"], "requester");
+    assert_eq!(r[4]["headers"]["x-amz-meta-owner"], "ops");
+}
