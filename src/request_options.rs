@@ -356,10 +356,9 @@ mod tests {
             code(with(|o| o.storage_class = Some("COLD".into())), Verb::Put),
             "invalid_header"
         );
-        let meta = |k: &str, v: &str| {
-            let mut o = RequestOptions::default();
-            o.metadata = Some([(k.to_string(), v.to_string())].into());
-            o
+        let meta = |k: &str, v: &str| RequestOptions {
+            metadata: Some([(k.to_string(), v.to_string())].into()),
+            ..Default::default()
         };
         assert_eq!(code(meta("Owner", "ops team"), Verb::Put), "ok");
         assert_eq!(code(meta("bad name", "x"), Verb::Put), "invalid_header");
