@@ -35,6 +35,30 @@ pub enum Command {
     /// `url --verb PUT --upload-id ID --part-number N` and completed with `--verb POST`.
     #[command(subcommand)]
     Multipart(MultipartCommand),
+    /// Read pre-signed URLs back (SigV4 and SigV2): bucket, key, access key, expiry, time left,
+    /// signed headers, overrides; with --verify, check the signature with your credentials.
+    /// URLs come as arguments, or one per line on stdin.
+    Inspect(InspectArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// The URLs; without any, they are read from stdin, one per line.
+    pub urls: Vec<String>,
+    /// Check each signature offline with the credentials (--profile etc.).
+    #[arg(long)]
+    pub verify: bool,
+    /// The HTTP method to check the signature for.
+    #[arg(long, default_value = "GET")]
+    pub verb: String,
+    /// A signed header's value, 'Name: value', needed to check URLs that sign more than host.
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// What to print: JSON (one object per URL) or a table (one per URL).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    pub output: OutputFormat,
+    #[command(flatten)]
+    pub session: SessionFlags,
 }
 
 #[derive(Debug, Subcommand)]

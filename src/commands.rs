@@ -11,7 +11,8 @@ use crate::errors::{ItemErrorKind, SetupError, SetupErrorKind};
 use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
 use crate::session::Session;
-use crate::{batch, expiry, multipart, output, session};
+use crate::signer::Signer;
+use crate::{batch, errors, expiry, inspect, multipart, output, session};
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
@@ -33,6 +34,7 @@ pub fn main() -> ExitCode {
         Command::Url(args) => run_url(args),
         Command::Batch(args) => run_batch(args),
         Command::Multipart(cli::MultipartCommand::Create(args)) => run_multipart_create(args),
+        Command::Inspect(args) => run_inspect(args),
     }
 }
 
@@ -177,6 +179,102 @@ fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
         OutputFormat::Url | OutputFormat::Table => println!("{upload_id}"),
     }
     ExitCode::Success
+}
+
+fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
+    let mut headers = Vec::new();
+    for header in &args.headers {
+        match header.split_once(':') {
+            Some((name, value)) => {
+                headers.push((name.trim().to_string(), value.trim().to_string()))
+            }
+            None => {
+                let usage = SetupError::new(
+                    SetupErrorKind::Usage,
+                    format!("--header '{header}' is not 'Name: value'"),
+                );
+                return report_setup_error(&usage, false);
+            }
+        }
+    }
+    let mut verifier = None;
+    if args.verify {
+        // The region to check with is the URL's own; any region lets the credentials load.
+        if args.session.region.is_none() {
+            args.session.region = Some("us-east-1".into());
+        }
+        match load_session(&args.session) {
+            Ok((_, session)) => {
+                let key_id = session.credentials.access_key_id().to_string();
+                verifier = Some((Signer::new(session.credentials), key_id));
+            }
+            Err(e) => return report_setup_error(&e, false),
+        }
+    }
+    let urls: Box<dyn Iterator<Item = String>> = if args.urls.is_empty() {
+        Box::new(io::stdin().lines().map_while(Result::ok))
+    } else {
+        Box::new(args.urls.clone().into_iter())
+    };
+    let now = Utc::now();
+    let mut all_good = true;
+    let mut stdout = io::stdout().lock();
+    for (index, url) in urls.enumerate() {
+        let line = index as u64 + 1;
+        let parsed = match inspect::parse(&url, now) {
+            Ok(p) => p,
+            Err(why) => {
+                all_good = false;
+                let error = errors::ItemError::new(
+                    ItemErrorKind::InvalidUrl,
+                    format!("not a pre-signed URL: {why}"),
+                );
+                eprintln!("s3presign: error: URL {line}: {}", error.message);
+                if args.output == OutputFormat::Json {
+                    let _ = output::write_error(&mut stdout, line, &error, None);
+                }
+                continue;
+            }
+        };
+        let (valid, note) = match verifier.as_mut() {
+            None => (None, None),
+            Some((signer, key_id)) => match inspect::verify(
+                &parsed,
+                signer,
+                key_id,
+                &args.verb.to_ascii_uppercase(),
+                &headers,
+            ) {
+                Ok(valid) => (Some(valid), None),
+                Err(why) => (None, Some(why)),
+            },
+        };
+        if valid == Some(false) || note.is_some() {
+            all_good = false;
+        }
+        let written = match args.output {
+            OutputFormat::Table => writeln!(
+                stdout,
+                "{}",
+                output::inspection_table(&parsed.inspection, valid, note.as_deref())
+            ),
+            _ => output::write_inspection(
+                &mut stdout,
+                line,
+                &parsed.inspection,
+                valid,
+                note.as_deref(),
+            ),
+        };
+        if written.is_err() {
+            return ExitCode::SetupFailed;
+        }
+    }
+    if all_good {
+        ExitCode::Success
+    } else {
+        ExitCode::ItemsFailed
+    }
 }
 
 fn parse_start_time(text: &str) -> Result<DateTime<Utc>, SetupError> {

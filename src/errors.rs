@@ -24,6 +24,7 @@ pub enum ItemErrorKind {
     OptionNotForVerb,
     InvalidMultipart,
     InvalidHeader,
+    InvalidUrl,
     Endpoint,
     Signing,
 }
@@ -50,6 +51,7 @@ impl ItemErrorKind {
             OptionNotForVerb => "option_not_for_verb",
             InvalidMultipart => "invalid_multipart",
             InvalidHeader => "invalid_header",
+            InvalidUrl => "invalid_url",
             Endpoint => "endpoint",
             Signing => "signing",
         }

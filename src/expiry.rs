@@ -126,6 +126,22 @@ pub fn parse_duration(text: &str) -> Result<i64, String> {
     Ok(total)
 }
 
+/// A lifetime for people: `1d2h3m4s`, largest unit first, zero units left out.
+pub fn format_duration(seconds: i64) -> String {
+    if seconds <= 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let mut rest = seconds;
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    out
+}
+
 /// Formats an instant the way every output does: RFC 3339, UTC, whole seconds. Written out
 /// digit by digit because a batch formats three instants per URL.
 pub fn format_utc(instant: DateTime<Utc>) -> String {
@@ -267,6 +283,14 @@ mod tests {
         assert_eq!(format_utc(t), "2025-01-31T08:05:09Z");
         assert_eq!(format_amz_date(t), "20250131T080509Z");
         assert_eq!(format_utc(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
+
+    #[test]
+    fn durations_for_people_read_back() {
+        for seconds in [1, 59, 60, 3_599, 7_199, 86_400, 129_600, 604_800] {
+            assert_eq!(parse_duration(&format_duration(seconds)), Ok(seconds));
+        }
+        assert_eq!(format_duration(7_199), "1h59m59s");
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod endpoint;
 pub mod errors;
 pub mod exit_codes;
 pub mod expiry;
+pub mod inspect;
 pub mod multipart;
 pub mod output;
 pub mod presign;

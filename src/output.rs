@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::errors::{ItemError, SetupError};
 use crate::expiry::format_utc;
+use crate::inspect::Inspection;
 use crate::presign::Presigned;
 
 #[derive(Serialize)]
@@ -149,4 +150,78 @@ pub fn table(p: &Presigned) -> String {
         row("Send header", format!("{name}: {value}"));
     }
     format!("{table}\n{}", p.url)
+}
+
+#[derive(Serialize)]
+struct InspectionRecord<'a> {
+    line: u64,
+    #[serde(flatten)]
+    inspection: &'a Inspection,
+    signature_valid: Option<bool>,
+    verify_note: Option<&'a str>,
+}
+
+/// One inspected URL as a JSON line (`"type": "inspection"`).
+pub fn write_inspection(
+    out: &mut impl Write,
+    line: u64,
+    inspection: &Inspection,
+    signature_valid: Option<bool>,
+    verify_note: Option<&str>,
+) -> io::Result<()> {
+    let record = InspectionRecord {
+        line,
+        inspection,
+        signature_valid,
+        verify_note,
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}
+
+pub fn inspection_table(
+    i: &Inspection,
+    signature_valid: Option<bool>,
+    verify_note: Option<&str>,
+) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec!["Field", "Value"]);
+    let mut row = |name: &str, value: String| {
+        table.add_row(vec![name.to_string(), value]);
+    };
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    row("Signature", format!("SigV{}", &i.signature_version[1..]));
+    row("Endpoint", i.endpoint.clone());
+    row("Bucket", or_dash(&i.bucket));
+    row("Key", or_dash(&i.key));
+    row("Region", or_dash(&i.region));
+    row("Access key id", i.access_key_id.clone());
+    row("Signed at (UTC)", or_dash(&i.signed_at));
+    row("Expires at (UTC)", i.expires_at.clone());
+    row(
+        "Time left",
+        if i.expired {
+            "expired".into()
+        } else {
+            format!("{}s", i.seconds_left)
+        },
+    );
+    row("Signed headers", i.signed_headers.join(", "));
+    for (name, value) in &i.overrides {
+        row(name, value.clone());
+    }
+    row(
+        "Session token inside",
+        if i.has_session_token { "yes" } else { "no" }.into(),
+    );
+    match (signature_valid, verify_note) {
+        (Some(true), _) => row("Signature check", "valid for these credentials".into()),
+        (Some(false), _) => row("Signature check", "INVALID for these credentials".into()),
+        (None, Some(note)) => row("Signature check", format!("not checked: {note}")),
+        (None, None) => {}
+    }
+    table.to_string()
 }

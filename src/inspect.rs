@@ -1,0 +1,329 @@
+//! Reading a pre-signed URL back: what it grants, to whom, until when — for auditing lists of
+//! shared links. Works on SigV4 and legacy SigV2 URLs; never shows a session token, only
+//! whether there is one. With credentials it also checks the signature, offline.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+
+use crate::expiry::format_utc;
+use crate::signer::{SignInput, Signer};
+
+/// What a URL says about itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Inspection {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub signature_version: &'static str,
+    pub endpoint: String,
+    pub bucket: Option<String>,
+    pub key: Option<String>,
+    pub region: Option<String>,
+    pub access_key_id: String,
+    pub signed_at: Option<String>,
+    pub expires_at: String,
+    pub expires_in_seconds: Option<i64>,
+    pub seconds_left: i64,
+    pub expired: bool,
+    pub signed_headers: Vec<String>,
+    pub version_id: Option<String>,
+    pub upload_id: Option<String>,
+    pub part_number: Option<String>,
+    /// `response-…` parameters, decoded.
+    #[serde(serialize_with = "pairs_as_object")]
+    pub overrides: Vec<(String, String)>,
+    pub has_session_token: bool,
+}
+
+fn pairs_as_object<S: serde::Serializer>(
+    pairs: &[(String, String)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (name, value) in pairs {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
+}
+
+/// A parsed URL with the parts needed to check its signature again.
+pub struct ParsedUrl {
+    pub inspection: Inspection,
+    /// Everything before `?`.
+    base: String,
+    /// Query pairs that are not signing parameters, as they appear in the URL.
+    other_query: Vec<(String, String)>,
+    signature: String,
+    signed_at: Option<DateTime<Utc>>,
+    scope_region: Option<String>,
+    scope_service: Option<String>,
+}
+
+pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
+    let url = url.trim();
+    let (base, query) = url
+        .split_once('?')
+        .ok_or_else(|| "it has no query string, so it is not a pre-signed URL".to_string())?;
+    let (scheme, rest) = base
+        .split_once("://")
+        .ok_or_else(|| "it is not an absolute http(s) URL".to_string())?;
+    if scheme != "https" && scheme != "http" {
+        return Err(format!("its scheme is '{scheme}', not http or https"));
+    }
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let mut signing = Vec::new();
+    let mut other_query = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let lower = name.to_ascii_lowercase();
+        if lower.starts_with("x-amz-")
+            || ["awsaccesskeyid", "signature", "expires"].contains(&lower.as_str())
+        {
+            signing.push((name.to_string(), percent_decode(value)));
+        } else {
+            other_query.push((name.to_string(), value.to_string()));
+        }
+    }
+    let get = |name: &str| {
+        signing
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let (bucket, key) = bucket_and_key(host, path);
+    let decoded_query = |name: &str| {
+        other_query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| percent_decode(v))
+    };
+    let overrides = other_query
+        .iter()
+        .filter(|(n, _)| n.starts_with("response-"))
+        .map(|(n, v)| (n.clone(), percent_decode(v)))
+        .collect();
+    let has_session_token = get("X-Amz-Security-Token").is_some();
+    let endpoint = format!("{scheme}://{host}");
+
+    if let Some(algorithm) = get("X-Amz-Algorithm") {
+        if algorithm != "AWS4-HMAC-SHA256" {
+            return Err(format!(
+                "its algorithm is {algorithm}; only AWS4-HMAC-SHA256 (SigV4) and SigV2 are read"
+            ));
+        }
+        let credential = get("X-Amz-Credential").ok_or("it has no X-Amz-Credential")?;
+        let scope: Vec<&str> = credential.split('/').collect();
+        if scope.len() != 5 || scope[4] != "aws4_request" {
+            return Err(format!(
+                "its X-Amz-Credential '{credential}' is not KEY/DATE/REGION/SERVICE/aws4_request"
+            ));
+        }
+        let date = get("X-Amz-Date").ok_or("it has no X-Amz-Date")?;
+        let signed_at = chrono::NaiveDateTime::parse_from_str(&date, "%Y%m%dT%H%M%SZ")
+            .map_err(|_| format!("its X-Amz-Date '{date}' is not YYYYMMDDTHHMMSSZ"))?
+            .and_utc();
+        let expires: i64 = get("X-Amz-Expires")
+            .ok_or("it has no X-Amz-Expires")?
+            .parse()
+            .map_err(|_| "its X-Amz-Expires is not a number".to_string())?;
+        let expires_at = signed_at + TimeDelta::seconds(expires);
+        let signature = get("X-Amz-Signature").ok_or("it has no X-Amz-Signature")?;
+        let signed_headers = get("X-Amz-SignedHeaders")
+            .unwrap_or_default()
+            .split(';')
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+            .collect();
+        let inspection = Inspection {
+            kind: "inspection",
+            signature_version: "v4",
+            endpoint,
+            bucket,
+            key,
+            region: Some(scope[2].to_string()),
+            access_key_id: scope[0].to_string(),
+            signed_at: Some(format_utc(signed_at)),
+            expires_at: format_utc(expires_at),
+            expires_in_seconds: Some(expires),
+            seconds_left: (expires_at - now).num_seconds().max(0),
+            expired: expires_at <= now,
+            signed_headers,
+            version_id: decoded_query("versionId"),
+            upload_id: decoded_query("uploadId"),
+            part_number: decoded_query("partNumber"),
+            overrides,
+            has_session_token,
+        };
+        return Ok(ParsedUrl {
+            inspection,
+            base: base.to_string(),
+            other_query,
+            signature,
+            signed_at: Some(signed_at),
+            scope_region: Some(scope[2].to_string()),
+            scope_service: Some(scope[3].to_string()),
+        });
+    }
+    if let (Some(access_key_id), Some(expires), Some(signature)) =
+        (get("AWSAccessKeyId"), get("Expires"), get("Signature"))
+    {
+        let epoch: i64 = expires
+            .parse()
+            .map_err(|_| format!("its Expires '{expires}' is not epoch seconds"))?;
+        let expires_at = DateTime::from_timestamp(epoch, 0).ok_or("its Expires is out of range")?;
+        let inspection = Inspection {
+            kind: "inspection",
+            signature_version: "v2",
+            endpoint,
+            bucket,
+            key,
+            region: None,
+            access_key_id,
+            signed_at: None,
+            expires_at: format_utc(expires_at),
+            expires_in_seconds: None,
+            seconds_left: (expires_at - now).num_seconds().max(0),
+            expired: expires_at <= now,
+            signed_headers: Vec::new(),
+            version_id: decoded_query("versionId"),
+            upload_id: decoded_query("uploadId"),
+            part_number: decoded_query("partNumber"),
+            overrides,
+            has_session_token,
+        };
+        return Ok(ParsedUrl {
+            inspection,
+            base: base.to_string(),
+            other_query,
+            signature,
+            signed_at: None,
+            scope_region: None,
+            scope_service: None,
+        });
+    }
+    Err("it has neither SigV4 (X-Amz-Algorithm …) nor SigV2 (AWSAccessKeyId, Expires, Signature) parameters".into())
+}
+
+/// Whether the URL's signature is what these credentials make for `verb` and the given header
+/// values (for signed headers other than host). Err explains why it can't be checked.
+pub fn verify(
+    parsed: &ParsedUrl,
+    signer: &mut Signer,
+    access_key_id: &str,
+    verb: &str,
+    headers: &[(String, String)],
+) -> Result<bool, String> {
+    let i = &parsed.inspection;
+    if i.signature_version != "v4" {
+        return Err("only SigV4 signatures can be checked".into());
+    }
+    if i.access_key_id != access_key_id {
+        return Err(format!(
+            "it was signed with access key {}, not the {access_key_id} of these credentials",
+            i.access_key_id
+        ));
+    }
+    for name in i.signed_headers.iter().filter(|h| *h != "host") {
+        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            return Err(format!(
+                "header '{name}' is signed: give its value to check the signature"
+            ));
+        }
+    }
+    let mut url = parsed.base.clone();
+    for (index, (name, value)) in parsed.other_query.iter().enumerate() {
+        url.push(if index == 0 { '?' } else { '&' });
+        url.push_str(name);
+        url.push('=');
+        url.push_str(value);
+    }
+    let header_refs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let again = signer.presign_url(&SignInput {
+        method: verb,
+        url: &url,
+        headers: &header_refs,
+        region: parsed.scope_region.as_deref().unwrap_or_default(),
+        service: parsed.scope_service.as_deref().unwrap_or("s3"),
+        signed_at: parsed.signed_at.expect("v4 has a signing time").into(),
+        expires_in: std::time::Duration::from_secs(i.expires_in_seconds.unwrap_or(0).max(0) as u64),
+    })?;
+    let recomputed = again
+        .split("X-Amz-Signature=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or_default();
+    Ok(recomputed == parsed.signature)
+}
+
+/// Virtual-hosted (`bucket.s3….amazonaws.com/key`) or path style (`host/bucket/key`).
+fn bucket_and_key(host: &str, path: &str) -> (Option<String>, Option<String>) {
+    let host = host.split(':').next().unwrap_or(host);
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let virtual_bucket = host
+        .find(".s3.")
+        .or_else(|| host.find(".s3-"))
+        .map(|i| &host[..i])
+        .filter(|b| !b.is_empty());
+    let decoded = |s: &str| (!s.is_empty()).then(|| percent_decode(s));
+    match virtual_bucket {
+        Some(bucket) => (Some(bucket.to_string()), decoded(path)),
+        None => match path.split_once('/') {
+            Some((bucket, key)) => (decoded(bucket), decoded(key)),
+            None => (decoded(path), None),
+        },
+    }
+}
+
+/// Percent-decoding, tolerant: a malformed escape is kept as it is; invalid UTF-8 is replaced.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(high), Some(low)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
+                out.push(high << 4 | low);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_and_splits() {
+        assert_eq!(percent_decode("a%20b%2Fc"), "a b/c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_decode("%é%41"), "%éA");
+        assert_eq!(
+            bucket_and_key("b-1.s3.eu-west-1.amazonaws.com", "/a%20b"),
+            (Some("b-1".into()), Some("a b".into()))
+        );
+        assert_eq!(
+            bucket_and_key("127.0.0.1:9000", "/b-1/x/y"),
+            (Some("b-1".into()), Some("x/y".into()))
+        );
+        assert_eq!(
+            bucket_and_key("s3.amazonaws.com", "/my.bucket/k"),
+            (Some("my.bucket".into()), Some("k".into()))
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! `s3presign inspect`: reading URLs back, and checking their signatures offline.
+
+mod common;
+
+use common::*;
+
+fn signed(args: &[&str]) -> String {
+    let run = s3presign()
+        .with_example_keys()
+        .args(["url"])
+        .args(args)
+        .run();
+    run.expect_code(0);
+    run.stdout.trim_end().to_string()
+}
+
+#[test]
+fn reads_back_what_was_signed() {
+    let url = signed(&[
+        "--bucket",
+        "my-bucket",
+        "--key",
+        "reports/Q1 2025+final.pdf",
+        "--start-time",
+        "2025-01-01T00:00:00Z",
+        "--expires-in",
+        "2h",
+        "--version-id",
+        "v1",
+        "--response-content-disposition",
+        "attachment; filename=\"q1.pdf\"",
+    ]);
+    let run = s3presign().args(["inspect", &url]).run();
+    run.expect_code(0);
+    let r = &run.records()[0];
+    assert_eq!(r["type"], "inspection");
+    assert_eq!(r["signature_version"], "v4");
+    assert_eq!(
+        r["endpoint"],
+        "https://my-bucket.s3.us-east-1.amazonaws.com"
+    );
+    assert_eq!(r["bucket"], "my-bucket");
+    assert_eq!(r["key"], "reports/Q1 2025+final.pdf");
+    assert_eq!(r["region"], "us-east-1");
+    assert_eq!(r["access_key_id"], ACCESS_KEY);
+    assert_eq!(r["signed_at"], "2025-01-01T00:00:00Z");
+    assert_eq!(r["expires_at"], "2025-01-01T02:00:00Z");
+    assert_eq!(r["expired"], true);
+    assert_eq!(r["seconds_left"], 0);
+    assert_eq!(r["version_id"], "v1");
+    assert_eq!(
+        r["overrides"]["response-content-disposition"],
+        "attachment; filename=\"q1.pdf\""
+    );
+    assert_eq!(r["has_session_token"], false);
+    assert_eq!(
+        r["signature_valid"],
+        serde_json::Value::Null,
+        "not checked without --verify"
+    );
+}
+
+#[test]
+fn verifies_signatures_offline() {
+    let url = signed(&[
+        "--bucket",
+        "my-bucket",
+        "--key",
+        "a b.txt",
+        "--expires-in",
+        "1h",
+    ]);
+    let verify = |url: &str, extra: &[&str]| {
+        s3presign()
+            .with_example_keys()
+            .args(["inspect", "--verify"])
+            .args(extra)
+            .args([url])
+            .run()
+    };
+    let good = verify(&url, &[]);
+    good.expect_code(0);
+    assert_eq!(good.records()[0]["signature_valid"], true);
+    assert_eq!(good.records()[0]["expired"], false);
+
+    let tampered = url.replace("a%20b.txt", "a%20c.txt");
+    let bad = verify(&tampered, &[]);
+    bad.expect_code(1);
+    assert_eq!(bad.records()[0]["signature_valid"], false);
+
+    let wrong_verb = verify(&url, &["--verb", "DELETE"]);
+    wrong_verb.expect_code(1);
+    assert_eq!(wrong_verb.records()[0]["signature_valid"], false);
+
+    let put = signed(&[
+        "--bucket",
+        "my-bucket",
+        "--key",
+        "k",
+        "--verb",
+        "PUT",
+        "--content-type",
+        "text/csv",
+    ]);
+    let needs_header = verify(&put, &["--verb", "PUT"]);
+    needs_header.expect_code(1);
+    assert!(needs_header.records()[0]["verify_note"]
+        .as_str()
+        .unwrap()
+        .contains("content-type"));
+    let with_header = verify(
+        &put,
+        &["--verb", "PUT", "--header", "Content-Type: text/csv"],
+    );
+    with_header.expect_code(0);
+    assert_eq!(with_header.records()[0]["signature_valid"], true);
+
+    let other_keys = s3presign()
+        .env("AWS_ACCESS_KEY_ID", "AKIAOTHEREXAMPLE0001")
+        .env("AWS_SECRET_ACCESS_KEY", "other")
+        .args(["inspect", "--verify", &url])
+        .run();
+    other_keys.expect_code(1);
+    assert!(other_keys.records()[0]["verify_note"]
+        .as_str()
+        .unwrap()
+        .contains(ACCESS_KEY));
+}
+
+#[test]
+fn path_style_sigv2_and_bad_urls_from_stdin() {
+    let path_style = signed(&[
+        "--bucket",
+        "my.bucket",
+        "--key",
+        "x/y.txt",
+        "--endpoint-url",
+        "http://127.0.0.1:9000",
+        "--path-style",
+    ]);
+    let v2 = "https://legacy.s3.amazonaws.com/old%20file.txt?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1735689600&Signature=abc%2Bdef%3D";
+    let input = format!("{path_style}\nhttps://example.com/not-signed\n{v2}\n");
+    let run = s3presign().args(["inspect"]).run_with_stdin(&input);
+    run.expect_code(1);
+    let r = run.records();
+    assert_eq!(r.len(), 3);
+    assert_eq!(
+        (r[0]["bucket"].as_str(), r[0]["key"].as_str()),
+        (Some("my.bucket"), Some("x/y.txt"))
+    );
+    assert_eq!(r[1]["type"], "error");
+    assert_eq!(r[1]["code"], "invalid_url");
+    assert_eq!(r[1]["line"], 2);
+    assert_eq!(r[2]["signature_version"], "v2");
+    assert_eq!(r[2]["key"], "old file.txt");
+    assert_eq!(r[2]["expires_at"], "2025-01-01T00:00:00Z");
+}
+
+#[test]
+fn a_session_token_is_reported_but_never_shown() {
+    let token = "SESSIONTOKENCANARYxyz";
+    let run = s3presign()
+        .with_example_keys()
+        .env("AWS_SESSION_TOKEN", token)
+        .args(["url", "--bucket", "my-bucket", "--key", "k"])
+        .run();
+    let url = run.stdout.trim_end();
+    assert!(url.contains(token));
+    for output in ["json", "table"] {
+        let inspected = s3presign().args(["inspect", "--output", output, url]).run();
+        inspected.expect_code(0);
+        assert!(
+            !inspected.stdout.contains(token) && !inspected.stderr.contains(token),
+            "{}",
+            inspected.stdout
+        );
+        assert!(
+            inspected.stdout.contains("true") || inspected.stdout.contains("yes"),
+            "{}",
+            inspected.stdout
+        );
+    }
+}
