@@ -39,6 +39,80 @@ pub enum Command {
     /// signed headers, overrides; with --verify, check the signature with your credentials.
     /// URLs come as arguments, or one per line on stdin.
     Inspect(InspectArgs),
+    /// Sign a POST policy for browser and form uploads (boto3's generate_presigned_post): the
+    /// form URL and its fields, bounded by key or key prefix, size range, content type, ...
+    Post(PostArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PostArgs {
+    /// Bucket name.
+    #[arg(long)]
+    pub bucket: String,
+    /// The exact key the upload gets.
+    #[arg(long, conflicts_with = "key_prefix", allow_hyphen_values = true)]
+    pub key: Option<String>,
+    /// Any key starting with this; the form's key field is PREFIX${filename}.
+    #[arg(long, allow_hyphen_values = true)]
+    pub key_prefix: Option<String>,
+    /// Policy expiry instant (as for `url`).
+    #[arg(long, conflicts_with = "expires_in")]
+    pub expires: Option<String>,
+    /// Policy lifetime [default: 1h; at most 7d].
+    #[arg(long)]
+    pub expires_in: Option<String>,
+    /// Allowed upload size in bytes, MIN,MAX (e.g. 1,10485760).
+    #[arg(long, value_name = "MIN,MAX", value_parser = parse_range)]
+    pub content_length_range: Option<(u64, u64)>,
+    /// The exact Content-Type the upload must have.
+    #[arg(long, conflicts_with = "content_type_prefix")]
+    pub content_type: Option<String>,
+    /// A Content-Type prefix the upload must have, e.g. image/.
+    #[arg(long)]
+    pub content_type_prefix: Option<String>,
+    /// Canned ACL of the uploaded object.
+    #[arg(long)]
+    pub acl: Option<String>,
+    /// HTTP status S3 answers a successful upload with (200, 201 or 204).
+    #[arg(long)]
+    pub success_action_status: Option<String>,
+    /// Where the browser is sent after a successful upload.
+    #[arg(long)]
+    pub success_action_redirect: Option<String>,
+    /// User metadata NAME=VALUE (x-amz-meta-NAME); repeatable.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_metadata)]
+    pub metadata: Vec<(String, String)>,
+    /// Another form field NAME=VALUE, fixed exactly by the policy; repeatable.
+    #[arg(long = "field", value_name = "NAME=VALUE", value_parser = parse_metadata)]
+    pub fields: Vec<(String, String)>,
+    /// Another policy condition as JSON, e.g. '["starts-with","$x-amz-meta-tag",""]'; repeatable.
+    #[arg(long = "condition", value_name = "JSON")]
+    pub conditions: Vec<String>,
+    /// What to print: the JSON result, an HTML page with the form, or a curl or
+    /// Invoke-WebRequest command.
+    #[arg(long, value_enum, default_value_t = PostOutput::Json)]
+    pub output: PostOutput,
+    #[command(flatten)]
+    pub session: SessionFlags,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PostOutput {
+    Json,
+    Html,
+    Curl,
+    Powershell,
+}
+
+fn parse_range(text: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("'{text}' is not MIN,MAX in bytes, e.g. 1,10485760");
+    let (min, max) = text.split_once(',').ok_or_else(bad)?;
+    let min: u64 = min.trim().parse().map_err(|_| bad())?;
+    let max: u64 = max.trim().parse().map_err(|_| bad())?;
+    if min > max {
+        return Err(format!("'{text}': the minimum is above the maximum"));
+    }
+    Ok((min, max))
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use clap::Parser;
 
 use crate::cli::{self, Cli, Command, OutputFormat, SessionFlags};
@@ -12,7 +12,7 @@ use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
 use crate::session::Session;
 use crate::signer::Signer;
-use crate::{batch, errors, expiry, inspect, multipart, output, session};
+use crate::{batch, errors, expiry, inspect, multipart, output, post_policy, request, session};
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
@@ -35,6 +35,7 @@ pub fn main() -> ExitCode {
         Command::Batch(args) => run_batch(args),
         Command::Multipart(cli::MultipartCommand::Create(args)) => run_multipart_create(args),
         Command::Inspect(args) => run_inspect(args),
+        Command::Post(args) => run_post(args),
     }
 }
 
@@ -120,14 +121,7 @@ fn setup(flags: &SessionFlags) -> Result<Presigner, SetupError> {
         None => None,
     };
     let (_, session) = load_session(flags)?;
-    let endpoints = EndpointResolver::new(EndpointOptions {
-        region: session.region.clone(),
-        endpoint_url: flags.endpoint_url.clone(),
-        path_style: flags.path_style,
-        accelerate: flags.accelerate,
-        dualstack: flags.dualstack,
-        http: flags.http,
-    });
+    let endpoints = EndpointResolver::new(endpoint_options(flags, &session));
     Ok(Presigner::new(
         &session,
         endpoints,
@@ -274,6 +268,125 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
         ExitCode::Success
     } else {
         ExitCode::ItemsFailed
+    }
+}
+
+fn run_post(args: cli::PostArgs) -> ExitCode {
+    let usage = |message: String| {
+        report_setup_error(&SetupError::new(SetupErrorKind::Usage, message), false)
+    };
+    let mut extra_conditions = Vec::new();
+    for text in &args.conditions {
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(condition) => match post_policy::check_condition(&condition) {
+                Ok(()) => extra_conditions.push(condition),
+                Err(why) => return usage(format!("--condition: {why}")),
+            },
+            Err(e) => return usage(format!("--condition '{text}' is not JSON: {e}")),
+        }
+    }
+    let spec = match request::expiry_spec(
+        args.expires.clone(),
+        args.expires_in.clone().map(request::ExpiresIn::Text),
+    ) {
+        Ok(spec) => spec,
+        Err(e) => return usage(e.message),
+    };
+    let start_time = match args
+        .session
+        .start_time
+        .as_deref()
+        .map(parse_start_time)
+        .transpose()
+    {
+        Ok(t) => t,
+        Err(e) => return report_setup_error(&e, false),
+    };
+    let (_, session) = match load_session(&args.session) {
+        Ok(s) => s,
+        Err(e) => return report_setup_error(&e, false),
+    };
+    let signed_at = start_time.unwrap_or_else(Utc::now).trunc_subsecs(0);
+    let expiry = match expiry::resolve(&spec, signed_at) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("s3presign: error: {e}");
+            return ExitCode::ItemsFailed;
+        }
+    };
+    if let Some(credentials_end) = session
+        .credentials_expire_at
+        .filter(|end| *end < expiry.expires_at)
+    {
+        let message = format!(
+            "the signing credentials expire at {}, before the policy's expiry {}: uploads are refused after {}",
+            expiry::format_utc(credentials_end),
+            expiry::format_utc(expiry.expires_at),
+            expiry::format_utc(credentials_end)
+        );
+        if args.session.strict_expiry {
+            eprintln!("s3presign: error: {message} (refused because of --strict-expiry)");
+            return ExitCode::ItemsFailed;
+        }
+        eprintln!("s3presign: warning: {message}");
+    }
+    let mut endpoints = EndpointResolver::new(endpoint_options(&args.session, &session));
+    let endpoint = match endpoints.resolve(&args.bucket) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("s3presign: error: {e}");
+            return ExitCode::ItemsFailed;
+        }
+    };
+    let request = post_policy::PostRequest {
+        bucket: args.bucket.clone(),
+        key: match (&args.key, &args.key_prefix) {
+            (Some(key), _) => post_policy::KeyRule::Exact(key.clone()),
+            (None, prefix) => post_policy::KeyRule::Prefix(prefix.clone().unwrap_or_default()),
+        },
+        content_length_range: args.content_length_range,
+        content_type: match (&args.content_type, &args.content_type_prefix) {
+            (Some(t), _) => Some(post_policy::ContentTypeRule::Exact(t.clone())),
+            (None, Some(p)) => Some(post_policy::ContentTypeRule::Prefix(p.clone())),
+            (None, None) => None,
+        },
+        acl: args.acl.clone(),
+        success_action_status: args.success_action_status.clone(),
+        success_action_redirect: args.success_action_redirect.clone(),
+        metadata: args.metadata.clone(),
+        fields: args.fields.clone(),
+        extra_conditions,
+    };
+    let mut signer = Signer::new(session.credentials.clone());
+    let post = match post_policy::sign(
+        &request,
+        &mut signer,
+        &endpoint.base,
+        &endpoint.signing_region,
+        signed_at,
+        expiry.expires_at,
+    ) {
+        Ok(p) => p,
+        Err(why) => return usage(why),
+    };
+    let printed = match args.output {
+        cli::PostOutput::Html => post_policy::html(&post),
+        cli::PostOutput::Curl => post_policy::curl(&post),
+        cli::PostOutput::Powershell => post_policy::invoke_web_request(&post),
+        cli::PostOutput::Json => output::post_record(&post, signed_at),
+    };
+    println!("{printed}");
+    ExitCode::Success
+}
+
+fn endpoint_options(flags: &SessionFlags, session: &Session) -> EndpointOptions {
+    EndpointOptions {
+        region: session.region.clone(),
+        endpoint_url: flags.endpoint_url.clone(),
+        path_style: flags.path_style,
+        accelerate: flags.accelerate,
+        dualstack: flags.dualstack,
+        http: flags.http,
     }
 }
 

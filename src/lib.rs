@@ -21,6 +21,7 @@ pub mod expiry;
 pub mod inspect;
 pub mod multipart;
 pub mod output;
+pub mod post_policy;
 pub mod presign;
 pub mod request;
 pub mod request_options;

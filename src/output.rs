@@ -225,3 +225,46 @@ pub fn inspection_table(
     }
     table.to_string()
 }
+
+/// A signed POST policy as one JSON object (`"type": "post"`): fields in form order.
+pub fn post_record(
+    post: &crate::post_policy::SignedPost,
+    signed_at: chrono::DateTime<chrono::Utc>,
+) -> String {
+    #[derive(Serialize)]
+    struct PostRecord<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        url: &'a str,
+        fields: OrderedFields<'a>,
+        signed_at: String,
+        expires_at: String,
+        policy: &'a Value,
+        curl: String,
+        invoke_web_request: String,
+    }
+    let record = PostRecord {
+        kind: "post",
+        url: &post.url,
+        fields: OrderedFields(&post.fields),
+        signed_at: format_utc(signed_at),
+        expires_at: format_utc(post.expires_at),
+        policy: &post.policy,
+        curl: crate::post_policy::curl(post),
+        invoke_web_request: crate::post_policy::invoke_web_request(post),
+    };
+    serde_json::to_string(&record).expect("strings and JSON values serialise")
+}
+
+/// Serialises name/value pairs as a JSON object in their own order.
+struct OrderedFields<'a>(&'a [(String, String)]);
+
+impl Serialize for OrderedFields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}

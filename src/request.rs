@@ -124,31 +124,7 @@ impl RequestFields {
             Some(v) => Verb::parse(v)?,
             None => Verb::Get,
         };
-        let expiry = match (self.expires, self.expires_in) {
-            (Some(_), Some(_)) => {
-                return Err(ItemError::new(
-                    ItemErrorKind::ConflictingExpiry,
-                    "both expires and expires_in are set; give one of them",
-                ))
-            }
-            (Some(text), None) => {
-                let instant = expiry::parse_instant(&text).map_err(|m| {
-                    ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires: {m}"))
-                })?;
-                ExpirySpec::At { instant, text }
-            }
-            (None, Some(ExpiresIn::Seconds(seconds))) => ExpirySpec::In {
-                seconds,
-                text: format!("{seconds}s"),
-            },
-            (None, Some(ExpiresIn::Text(text))) => {
-                let seconds = expiry::parse_duration(&text).map_err(|m| {
-                    ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires_in: {m}"))
-                })?;
-                ExpirySpec::In { seconds, text }
-            }
-            (None, None) => ExpirySpec::Default,
-        };
+        let expiry = expiry_spec(self.expires, self.expires_in)?;
         if self.content_type.is_some() && verb != Verb::Put {
             return Err(ItemError::new(
                 ItemErrorKind::ContentTypeNotPut,
@@ -169,6 +145,38 @@ impl RequestFields {
             content_type: self.content_type.filter(|c| !c.is_empty()),
         })
     }
+}
+
+/// Reads an expiry as given: an instant (`expires`) or a lifetime (`expires_in`), not both.
+pub fn expiry_spec(
+    expires: Option<String>,
+    expires_in: Option<ExpiresIn>,
+) -> Result<ExpirySpec, ItemError> {
+    Ok(match (expires, expires_in) {
+        (Some(_), Some(_)) => {
+            return Err(ItemError::new(
+                ItemErrorKind::ConflictingExpiry,
+                "both expires and expires_in are set; give one of them",
+            ))
+        }
+        (Some(text), None) => {
+            let instant = expiry::parse_instant(&text).map_err(|m| {
+                ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires: {m}"))
+            })?;
+            ExpirySpec::At { instant, text }
+        }
+        (None, Some(ExpiresIn::Seconds(seconds))) => ExpirySpec::In {
+            seconds,
+            text: format!("{seconds}s"),
+        },
+        (None, Some(ExpiresIn::Text(text))) => {
+            let seconds = expiry::parse_duration(&text).map_err(|m| {
+                ItemError::new(ItemErrorKind::InvalidExpiry, format!("expires_in: {m}"))
+            })?;
+            ExpirySpec::In { seconds, text }
+        }
+        (None, None) => ExpirySpec::Default,
+    })
 }
 
 /// A request whose fields are all valid. The expiry is checked later, against the signing time.

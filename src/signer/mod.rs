@@ -191,6 +191,25 @@ impl Signer {
         Ok(url)
     }
 
+    /// The SigV4 signature of `data` itself, as a POST policy is signed: hex HMAC with the
+    /// signing key for (date, region, service). `date` is YYYYMMDD.
+    pub fn sign_string(&mut self, date: &str, region: &str, service: &str, data: &str) -> String {
+        let key = self.signing_key(date, region, service);
+        let mut hex = String::with_capacity(64);
+        push_hex(&mut hex, &hmac(&key, data.as_bytes()));
+        hex
+    }
+
+    pub fn access_key_id(&self) -> &str {
+        self.credentials.access_key_id()
+    }
+
+    /// The session token of temporary credentials: it must travel with what is signed (a URL
+    /// or a form), and nowhere else.
+    pub fn session_token(&self) -> Option<&str> {
+        self.credentials.session_token()
+    }
+
     fn signing_key(&mut self, date: &str, region: &str, service: &str) -> [u8; 32] {
         if let Some((d, r, s, key)) = &self.cached_key {
             if d == date && r == region && s == service {

@@ -267,7 +267,7 @@ pub fn fetch(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> 
 }
 
 /// A Python with botocore: `S3PRESIGN_PYTHON`, else `.venv/bin/python` (made by `.ci/run`).
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("S3PRESIGN_PYTHON") {
         return PathBuf::from(p);
     }
