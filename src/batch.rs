@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 
 use crate::batch_line;
 use crate::output;
-use crate::presign::Presigner;
+use crate::presign::{Presigner, WarningKind};
 use crate::request::RequestFields;
 
 /// Counts what happened, for the exit code.
@@ -16,7 +16,8 @@ pub struct Tally {
 }
 
 /// Reads every line of `input`, writes one record per line to `out`. Warnings that repeat on
-/// every URL (expiring credentials) reach `warn` once. Returns early only if `out` fails.
+/// many URLs (expiring credentials, dot segments) reach `warn` once per kind; each result
+/// carries its own. Returns early only if `out` fails.
 pub fn run(
     input: &mut BufReader<impl Read>,
     out: &mut impl Write,
@@ -27,7 +28,7 @@ pub fn run(
     let mut tally = Tally::default();
     let mut buffer = Vec::with_capacity(512);
     let mut line_number: u64 = 0;
-    let mut warned = false;
+    let mut warned_kinds: Vec<WarningKind> = Vec::new();
     loop {
         buffer.clear();
         if input.read_until(b'\n', &mut buffer)? == 0 {
@@ -49,10 +50,10 @@ pub fn run(
                 match outcome {
                     Ok(presigned) => {
                         tally.signed += 1;
-                        if !warned {
-                            if let Some(w) = presigned.warnings.first() {
-                                warn(w);
-                                warned = true;
+                        for w in &presigned.warnings {
+                            if !warned_kinds.contains(&w.kind) {
+                                warned_kinds.push(w.kind);
+                                warn(&w.message);
                             }
                         }
                         output::write_url(out, line_number, &presigned)?;

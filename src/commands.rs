@@ -74,7 +74,7 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
         }
     };
     for warning in &presigned.warnings {
-        eprintln!("s3presign: warning: {warning}");
+        eprintln!("s3presign: warning: {}", warning.message);
     }
     let mut stdout = io::stdout().lock();
     let written = match args.output {

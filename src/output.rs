@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::errors::{ItemError, SetupError};
 use crate::expiry::format_utc;
 use crate::inspect::Inspection;
-use crate::presign::Presigned;
+use crate::presign::{Presigned, Warning};
 
 #[derive(Serialize)]
 struct UrlRecord<'a> {
@@ -34,7 +34,12 @@ struct UrlRecord<'a> {
     headers: &'a [(String, String)],
     curl: Option<&'a str>,
     invoke_web_request: Option<&'a str>,
-    warnings: &'a [String],
+    #[serde(serialize_with = "warning_messages")]
+    warnings: &'a [Warning],
+}
+
+fn warning_messages<S: Serializer>(warnings: &&[Warning], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(warnings.iter().map(|w| &w.message))
 }
 
 fn headers_as_object<S: Serializer>(

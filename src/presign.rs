@@ -35,7 +35,27 @@ pub struct Presigned {
     /// Ready-to-run client commands, for requests that need headers sent.
     pub curl: Option<String>,
     pub invoke_web_request: Option<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Something the user should know about a URL that was signed all the same.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub kind: WarningKind,
+    pub message: String,
+}
+
+/// A batch reports the first warning of each kind on stderr; every one is in its result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WarningKind {
+    CredentialsExpireFirst,
+    DotSegments,
+}
+
+/// `.` and `..` segments (as in `a/../b`) are what clients normalise away.
+fn has_dot_segments(key: &str) -> bool {
+    key.split('/')
+        .any(|segment| segment == "." || segment == "..")
 }
 
 pub struct Presigner {
@@ -85,10 +105,22 @@ impl Presigner {
                     ));
                 }
                 effective_expires_at = credentials_end;
-                warnings.push(message);
+                warnings.push(Warning {
+                    kind: WarningKind::CredentialsExpireFirst,
+                    message,
+                });
             }
         }
 
+        if has_dot_segments(&request.key) {
+            warnings.push(Warning {
+                kind: WarningKind::DotSegments,
+                message: format!(
+                    "key '{}' has '.' or '..' path segments, which browsers and most HTTP clients rewrite before sending, and then the signature no longer matches; use a client that sends the path as is (curl --path-as-is)",
+                    request.key
+                ),
+            });
+        }
         let endpoint = self.endpoints.resolve(&request.bucket)?;
         let mut url = format!("{}/{}", endpoint.base, encode_key(&request.key));
         let mut separator = '?';

@@ -154,3 +154,29 @@ fn a_key_one_byte_over_the_limit_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn dot_segment_keys_are_signed_with_a_warning() {
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch"])
+        .run_with_stdin("{\"bucket\":\"b-1\",\"key\":\"a/../b\"}\n{\"bucket\":\"b-1\",\"key\":\"./c\"}\n{\"bucket\":\"b-1\",\"key\":\"a..b/c.\"}\n");
+    run.expect_code(0);
+    let r = run.records();
+    assert!(r[0]["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("--path-as-is"));
+    assert_eq!(r[1]["warnings"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        r[2]["warnings"].as_array().unwrap().len(),
+        0,
+        "dots inside a segment are fine"
+    );
+    assert_eq!(
+        run.stderr.matches("warning:").count(),
+        1,
+        "once per kind: {}",
+        run.stderr
+    );
+}
