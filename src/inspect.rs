@@ -108,7 +108,7 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
     let has_session_token = get("X-Amz-Security-Token").is_some();
     let endpoint = format!("{scheme}://{host}");
 
-    if let Some(algorithm) = get("X-Amz-Algorithm") {
+    let signing = if let Some(algorithm) = get("X-Amz-Algorithm") {
         if algorithm != "AWS4-HMAC-SHA256" {
             return Err(format!(
                 "its algorithm is {algorithm}; only AWS4-HMAC-SHA256 (SigV4) and SigV2 are read"
@@ -129,82 +129,84 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
             .ok_or("it has no X-Amz-Expires")?
             .parse()
             .map_err(|_| "its X-Amz-Expires is not a number".to_string())?;
-        let expires_at = signed_at + TimeDelta::seconds(expires);
-        let signature = get("X-Amz-Signature").ok_or("it has no X-Amz-Signature")?;
-        let signed_headers = get("X-Amz-SignedHeaders")
-            .unwrap_or_default()
-            .split(';')
-            .filter(|h| !h.is_empty())
-            .map(str::to_string)
-            .collect();
-        let inspection = Inspection {
-            kind: "inspection",
-            signature_version: "v4",
-            endpoint,
-            bucket,
-            key,
-            region: Some(scope[2].to_string()),
+        Signing {
+            version: "v4",
             access_key_id: scope[0].to_string(),
-            signed_at: Some(format_utc(signed_at)),
-            expires_at: format_utc(expires_at),
-            expires_in_seconds: Some(expires),
-            seconds_left: (expires_at - now).num_seconds().max(0),
-            expired: expires_at <= now,
-            signed_headers,
-            version_id: decoded_query("versionId"),
-            upload_id: decoded_query("uploadId"),
-            part_number: decoded_query("partNumber"),
-            overrides,
-            has_session_token,
-        };
-        return Ok(ParsedUrl {
-            inspection,
-            base: base.to_string(),
-            other_query,
-            signature,
+            region: Some(scope[2].to_string()),
+            service: Some(scope[3].to_string()),
             signed_at: Some(signed_at),
-            scope_region: Some(scope[2].to_string()),
-            scope_service: Some(scope[3].to_string()),
-        });
-    }
-    if let (Some(access_key_id), Some(expires), Some(signature)) =
+            expires_in_seconds: Some(expires),
+            expires_at: signed_at + TimeDelta::seconds(expires),
+            signed_headers: get("X-Amz-SignedHeaders")
+                .unwrap_or_default()
+                .split(';')
+                .filter(|h| !h.is_empty())
+                .map(str::to_string)
+                .collect(),
+            signature: get("X-Amz-Signature").ok_or("it has no X-Amz-Signature")?,
+        }
+    } else if let (Some(access_key_id), Some(expires), Some(signature)) =
         (get("AWSAccessKeyId"), get("Expires"), get("Signature"))
     {
         let epoch: i64 = expires
             .parse()
             .map_err(|_| format!("its Expires '{expires}' is not epoch seconds"))?;
-        let expires_at = DateTime::from_timestamp(epoch, 0).ok_or("its Expires is out of range")?;
-        let inspection = Inspection {
-            kind: "inspection",
-            signature_version: "v2",
-            endpoint,
-            bucket,
-            key,
-            region: None,
+        Signing {
+            version: "v2",
             access_key_id,
+            region: None,
+            service: None,
             signed_at: None,
-            expires_at: format_utc(expires_at),
             expires_in_seconds: None,
-            seconds_left: (expires_at - now).num_seconds().max(0),
-            expired: expires_at <= now,
+            expires_at: DateTime::from_timestamp(epoch, 0).ok_or("its Expires is out of range")?,
             signed_headers: Vec::new(),
-            version_id: decoded_query("versionId"),
-            upload_id: decoded_query("uploadId"),
-            part_number: decoded_query("partNumber"),
-            overrides,
-            has_session_token,
-        };
-        return Ok(ParsedUrl {
-            inspection,
-            base: base.to_string(),
-            other_query,
             signature,
-            signed_at: None,
-            scope_region: None,
-            scope_service: None,
-        });
-    }
-    Err("it has neither SigV4 (X-Amz-Algorithm …) nor SigV2 (AWSAccessKeyId, Expires, Signature) parameters".into())
+        }
+    } else {
+        return Err("it has neither SigV4 (X-Amz-Algorithm …) nor SigV2 (AWSAccessKeyId, Expires, Signature) parameters".into());
+    };
+    let inspection = Inspection {
+        kind: "inspection",
+        signature_version: signing.version,
+        endpoint,
+        bucket,
+        key,
+        region: signing.region.clone(),
+        access_key_id: signing.access_key_id,
+        signed_at: signing.signed_at.map(format_utc),
+        expires_at: format_utc(signing.expires_at),
+        expires_in_seconds: signing.expires_in_seconds,
+        seconds_left: (signing.expires_at - now).num_seconds().max(0),
+        expired: signing.expires_at <= now,
+        signed_headers: signing.signed_headers,
+        version_id: decoded_query("versionId"),
+        upload_id: decoded_query("uploadId"),
+        part_number: decoded_query("partNumber"),
+        overrides,
+        has_session_token,
+    };
+    Ok(ParsedUrl {
+        inspection,
+        base: base.to_string(),
+        other_query,
+        signature: signing.signature,
+        signed_at: signing.signed_at,
+        scope_region: signing.region,
+        scope_service: signing.service,
+    })
+}
+
+/// What the signing parameters say, for either signature version.
+struct Signing {
+    version: &'static str,
+    access_key_id: String,
+    region: Option<String>,
+    service: Option<String>,
+    signed_at: Option<DateTime<Utc>>,
+    expires_in_seconds: Option<i64>,
+    expires_at: DateTime<Utc>,
+    signed_headers: Vec<String>,
+    signature: String,
 }
 
 /// Whether the URL's signature is what these credentials make for `verb` and the given header

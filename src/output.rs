@@ -126,14 +126,19 @@ pub fn write_fatal(out: &mut impl Write, error: &SetupError) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// A two-column table for one URL (what was asked, what it became), then the URL on a line of
-/// its own: a URL wrapped inside a table cell could not be copied whole.
-pub fn table(p: &Presigned) -> String {
+fn field_value_table() -> Table {
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(vec!["Field", "Value"]);
+    table
+}
+
+/// A two-column table for one URL (what was asked, what it became), then the URL on a line of
+/// its own: a URL wrapped inside a table cell could not be copied whole.
+pub fn table(p: &Presigned) -> String {
+    let mut table = field_value_table();
     let mut row = |name: &str, value: String| {
         table.add_row(vec![name.to_string(), value]);
     };
@@ -189,11 +194,7 @@ pub fn inspection_table(
     signature_valid: Option<bool>,
     verify_note: Option<&str>,
 ) -> String {
-    let mut table = Table::new();
-    table
-        .load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(vec!["Field", "Value"]);
+    let mut table = field_value_table();
     let mut row = |name: &str, value: String| {
         table.add_row(vec![name.to_string(), value]);
     };

@@ -5,27 +5,6 @@ mod common;
 
 use common::*;
 
-/// Characters that break signers in the wild, plus plain ones.
-const ALPHABET: &[&str] = &[
-    "a", "b", "Z", "0", "9", "-", "_", ".", "~", " ", "+", "%", "=", "&", "?", "#", "*", "'", "!",
-    "(", ")", "/", "//", ",", ";", ":", "@", "$", "[", "]", "{", "}", "^", "`", "|", "\\", "\"",
-    "<", ">", "\t", "é", "e\u{301}", "ß", "日本", "한", "😀", "\u{200b}",
-];
-
-/// A small deterministic generator, so a failure can be reproduced from the seed.
-struct XorShift(u64);
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 fn requests(seed: u64, count: usize) -> Vec<serde_json::Value> {
     let mut rng = XorShift(seed);
     let verbs = ["GET", "PUT", "HEAD", "DELETE"];

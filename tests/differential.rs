@@ -7,26 +7,10 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::Credentials;
 use aws_smithy_runtime_api::client::identity::Identity;
 use s3presign::signer::{sdk, SignInput, Signer};
+
+mod common;
+use common::{XorShift, ALPHABET};
 use s3presign::uri_encode::{encode_key, encode_query};
-
-const ALPHABET: &[&str] = &[
-    "a", "Z", "0", "-", "_", ".", "~", " ", "+", "%", "=", "&", "?", "#", "*", "'", "!", "(", ")",
-    "/", "//", ",", ";", ":", "@", "$", "[", "]", "^", "`", "|", "\\", "\"", "<", ">", "\t", "é",
-    "e\u{301}", "日本", "😀",
-];
-
-struct XorShift(u64);
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-}
 
 #[test]
 fn fast_signer_matches_the_sdk_signer_on_ten_thousand_requests() {

@@ -323,3 +323,30 @@ pub fn botocore_check(
     );
     report
 }
+
+/// Characters that break signers in the wild, plus plain ones: the alphabet of generated keys.
+pub const ALPHABET: &[&str] = &[
+    "a", "b", "Z", "0", "9", "-", "_", ".", "~", " ", "+", "%", "=", "&", "?", "#", "*", "'", "!",
+    "(", ")", "/", "//", ",", ";", ":", "@", "$", "[", "]", "{", "}", "^", "`", "|", "\\", "\"",
+    "<", ">", "\t", "é", "e\u{301}", "ß", "日本", "한", "😀", "\u{200b}",
+];
+
+/// A small deterministic generator, so that a failure can be reproduced from its seed.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+}
