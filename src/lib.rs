@@ -6,6 +6,10 @@
 //! `endpoint` (the SDK's S3 endpoint rules) → `signer` (the one signing function) →
 //! `presign` (puts those together) → `output` (JSON records, tables) → `commands` (url, batch).
 //!
+//! Beside that flow: `request_options` (overrides, multipart, signed PUT headers) with
+//! `client_commands` (curl / Invoke-WebRequest lines), `post_policy` (browser uploads),
+//! `inspect` (reading URLs back) and `multipart` (the one call to S3).
+//!
 //! The binary is `src/main.rs`; the library exists so that tests, fuzz targets and benchmarks
 //! can reach each step.
 
