@@ -1,5 +1,7 @@
 @{
     RootModule           = 'S3PreSign.psm1'
+    # Dot-sourced into the module's scope (before RootModule): New-S3PreSignedPost, ConvertFrom-S3PreSignedURL.
+    NestedModules        = @('S3PreSign.Uploads.ps1')
     ModuleVersion        = '0.1.0'
     GUID                 = 'c32dfe08-de00-4dae-a9f5-f4bb86c9bb67'
     Author               = 's3presign contributors'
@@ -7,9 +9,9 @@
     Description          = 'Pre-signed S3 URLs (AWS Signature Version 4) in bulk, without contacting AWS: Get-S3PreSignedURL streams a whole pipeline through one s3presign process. Parameter names follow AWS.Tools.S3.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('S3PreSign.format.ps1xml')
+    FormatsToProcess     = @('S3PreSign.format.ps1xml', 'S3PreSign.Uploads.format.ps1xml')
     # Explicit lists: module auto-loading and discovery stay fast, and nothing private leaks out.
-    FunctionsToExport    = @('Get-S3PreSignedURL')
+    FunctionsToExport    = @('Get-S3PreSignedURL', 'New-S3PreSignedPost', 'ConvertFrom-S3PreSignedURL')
     CmdletsToExport      = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

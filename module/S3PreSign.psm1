@@ -2,269 +2,492 @@
 # One `s3presign batch` process serves a whole pipeline: requests are streamed to its stdin as JSON
 # Lines and results are read back, in order, from its stdout while more requests are being written.
 #
-# The per-item work lives in PowerShell classes rather than functions: a method call costs a small
-# fraction of a function call, and the hot path runs once per object (the goal is 100k objects in seconds).
-# Every class is [NoRunspaceAffinity()] (PowerShell 7.4+): otherwise its methods run in the runspace
-# that first imported the module, so a thread job or ForEach-Object -Parallel that calls
-# Get-S3PreSignedURL while that runspace is busy (e.g. in Wait-Job) would hang.
+# How it stays fast (bench/module.ps1 measures it):
+# - No PowerShell classes: they are compiled when the module is imported, and their methods are slow to
+#   call. The per-item work is inline in the process block; work done once per chunk of results lives
+#   in Receive-S3PreSignResult, called once per chunk of results. (No dot-sourcing in Get-S3PreSignedURL:
+#   it would make every variable access in it slow.)
+# - A [pscustomobject] with a PSTypeName costs PowerShell more than everything else per item together, so
+#   results are instances of a .NET type named S3PreSign.PresignedUrl, made with Reflection.Emit on
+#   first use. System.Text.Json parses a whole chunk of result lines at a time into its companion
+#   S3PreSign.BatchResult, whose emitted ToOutput method turns each chunk into output objects.
+# - Requests are flushed to the child in batches, not line by line (a flush is a system call), yet an
+#   input that arrives slowly still gets each result on the next call, as a line-at-a-time writer would.
 
-Set-StrictMode -Version 3.0
-
-# One result line as docs/protocol.md defines it, filled by System.Text.Json (snake_case names).
-# Fields the module does not know are ignored, as the protocol asks ("only ever grows by adding fields").
-[NoRunspaceAffinity()]
-class S3PreSignResult {
-    [string]$Type
-    [long]$Line
-    [string]$Bucket
-    [string]$Key
-    [string]$Verb
-    [string]$Url
-    [string]$Region
-    [string]$SignedAt
-    [string]$ExpiresAt
-    [long]$ExpiresInSeconds
-    [string]$CredentialsExpireAt
-    [string]$EffectiveExpiresAt
-    [string]$VersionId
-    [string]$ContentType
-    [System.Collections.Generic.Dictionary[string, string]]$Headers
-    [string[]]$Warnings
-    [string]$Code
-    [string]$Message
+# Protocol codes -> ErrorCategory; codes not listed (including future ones) get NotSpecified.
+$S3PreSignCategories = @{
+    unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'
+    no_region = 'InvalidArgument'; usage = 'InvalidArgument'
+    # the caller's input
+    missing_bucket = 'InvalidArgument'; missing_key = 'InvalidArgument'; invalid_bucket = 'InvalidArgument'
+    invalid_key = 'InvalidArgument'; invalid_verb = 'InvalidArgument'; invalid_expiry = 'InvalidArgument'
+    conflicting_expiry = 'InvalidArgument'; expiry_in_past = 'InvalidArgument'; expiry_too_far = 'InvalidArgument'
+    content_type_not_put = 'InvalidArgument'; endpoint = 'InvalidArgument'
+    credentials_expire_first = 'InvalidOperation'; signing = 'InvalidOperation'
+    # the module wrote a line the program could not read: a bug here, not the caller's fault
+    invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'; invalid_field = 'InvalidData'
 }
 
-# A running `s3presign batch` and the requests it has not answered yet.
-[NoRunspaceAffinity()]
-class S3PreSignBatch {
-    # Request bytes that may be written but not yet answered. Kept at or below the OS pipe buffer
-    # (Linux 64 KiB, macOS 16 KiB, Windows ~4 KiB) so a write to the child's stdin never blocks: the
-    # child only stops reading stdin when its stdout is full, which can only happen while we are not
-    # reading, and we stop writing (and wait for results instead) before that point. No threads needed.
-    static [int] $MaxUnansweredBytes = $(if ($IsWindows) { 4KB } elseif ($IsMacOS) { 16KB } else { 32KB })
+function New-S3PreSignError {
+    # ErrorId = the protocol code, so callers can test FullyQualifiedErrorId -like 'expiry_in_past,*'.
+    param([string]$Code, [string]$Message, [object]$Target)
+    $category = $S3PreSignCategories[$Code]
+    if (-not $category) { $category = 'NotSpecified' }
+    $exception = if ($category -eq 'InvalidArgument') { [System.ArgumentException]::new($Message) }
+    else { [System.InvalidOperationException]::new($Message) }
+    [System.Management.Automation.ErrorRecord]::new($exception, $Code, $category, $Target)
+}
 
-    static [System.Text.Json.JsonSerializerOptions] $JsonOptions = [System.Text.Json.JsonSerializerOptions]@{
-        PropertyNamingPolicy = [System.Text.Json.JsonNamingPolicy]::SnakeCaseLower
-    }
+# The output type S3PreSign.PresignedUrl and the parsed result line S3PreSign.BatchResult, emitted the first
+# time a pipeline needs them and then shared by every runspace of the process through an AppDomain slot:
+# they hold data only (no script), so unlike PowerShell classes they have no runspace affinity. Change
+# the slot's name whenever their shape changes, or a session that imported an older module keeps the old.
+$S3PreSignTypesSlot = 'S3PreSign.Types.1'
 
-    # Protocol codes -> ErrorCategory; codes not listed (including future ones) get NotSpecified.
-    static [hashtable] $Categories = @{
-        unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'
-        no_region = 'InvalidArgument'; usage = 'InvalidArgument'
-        # the caller's input
-        missing_bucket = 'InvalidArgument'; missing_key = 'InvalidArgument'; invalid_bucket = 'InvalidArgument'
-        invalid_key = 'InvalidArgument'; invalid_verb = 'InvalidArgument'; invalid_expiry = 'InvalidArgument'
-        conflicting_expiry = 'InvalidArgument'; expiry_in_past = 'InvalidArgument'; expiry_too_far = 'InvalidArgument'
-        content_type_not_put = 'InvalidArgument'; endpoint = 'InvalidArgument'
-        credentials_expire_first = 'InvalidOperation'; signing = 'InvalidOperation'
-        # the module wrote a line the program could not read: a bug here, not the caller's fault
-        invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'; invalid_field = 'InvalidData'
-    }
-
-    hidden [System.Management.Automation.PSCmdlet] $Cmdlet
-    hidden [bool] $AsString
-    hidden [System.Diagnostics.Process] $Process
-    hidden [System.IO.StreamWriter] $Stdin
-    hidden [System.IO.StreamReader] $Stdout
-    hidden [System.Threading.Tasks.Task[string]] $ReadTask      # always exactly one pending stdout read
-    hidden [System.Threading.Tasks.Task[string]] $StderrTask    # stderr is small: collected in the background
-    hidden [bool] $Eof
-    # One @(line number, request bytes, input object) per request sent and not answered yet, in order.
-    hidden [System.Collections.Generic.Queue[object]] $Pending = [System.Collections.Generic.Queue[object]]::new()
-    hidden [long] $Unanswered
-    hidden [long] $LineNumber
-    hidden [System.Collections.Generic.HashSet[string]] $Warned = [System.Collections.Generic.HashSet[string]]::new()
-
-    static [System.Management.Automation.ErrorRecord] NewError([string]$code, [string]$message, [object]$target) {
-        # ErrorId = the protocol code, so callers can test FullyQualifiedErrorId -like 'expiry_in_past,*'.
-        $category = [S3PreSignBatch]::Categories[$code]
-        if (-not $category) { $category = 'NotSpecified' }
-        $exception = if ($category -eq 'InvalidArgument') { [System.ArgumentException]::new($message) }
-        else { [System.InvalidOperationException]::new($message) }
-        return [System.Management.Automation.ErrorRecord]::new($exception, $code, $category, $target)
-    }
-
-    S3PreSignBatch([string]$path, [string[]]$arguments, [hashtable]$environment,
-        [System.Management.Automation.PSCmdlet]$cmdlet, [bool]$asString) {
-        $this.Cmdlet = $cmdlet
-        $this.AsString = $asString
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($path)
-        foreach ($argument in $arguments) { $psi.ArgumentList.Add($argument) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $utf8 = [System.Text.UTF8Encoding]::new($false)   # no BOM: it would corrupt the first request line
-        $psi.StandardInputEncoding = $utf8
-        $psi.StandardOutputEncoding = $utf8
-        $psi.StandardErrorEncoding = $utf8
-        # Credentials travel only in the child's environment, never on its command line (visible to `ps`).
-        foreach ($name in $environment.Keys) {
-            if ($null -eq $environment[$name]) { [void]$psi.Environment.Remove($name) }
-            else { $psi.Environment[$name] = $environment[$name] }
+function Write-S3PreSignIL {
+    # Emits IL written as text, one instruction per line: an OpCodes field name (Ldarg_0, Stfld, ...),
+    # alone or with an operand that is a name in $Operands (a field, method, local, label...) or a whole
+    # number; "name:" marks the label $Operands[name]; "#" starts a comment. All of the module's IL goes
+    # through the one Emit call site below: each call site costs PowerShell milliseconds the first time
+    # it runs, and a pipeline's first URL includes making these types.
+    param([System.Reflection.Emit.ILGenerator]$IL, [hashtable]$Operands, [string]$Code)
+    foreach ($line in $Code.Split([char]10)) {
+        $words = $line.Split('#')[0].Split(' ', [System.StringSplitOptions]::RemoveEmptyEntries)
+        if ($words.Length -eq 0) { continue }
+        if ($words[0].EndsWith(':')) { $IL.MarkLabel($Operands[$words[0].TrimEnd(':')]); continue }
+        $opcode = $Operands[$words[0]]
+        if ($null -eq $opcode) {
+            $opcode = [System.Reflection.Emit.OpCodes].GetField($words[0]).GetValue($null)
+            $Operands[$words[0]] = $opcode
         }
-        $this.Process = [System.Diagnostics.Process]::new()
-        $this.Process.StartInfo = $psi
-        try { [void]$this.Process.Start() }
-        catch {
-            $cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('BinaryNotStarted',
-                "Could not start '$path': $($_.Exception.GetBaseException().Message)", $path))
-        }
-        $this.Stdin = $this.Process.StandardInput   # AutoFlush: each request reaches the child at once
-        $this.Stdin.NewLine = "`n"
-        $this.Stdout = $this.Process.StandardOutput
-        $this.ReadTask = $this.Stdout.ReadLineAsync()
-        $this.StderrTask = $this.Process.StandardError.ReadToEndAsync()
+        if ($words.Length -eq 1) { $IL.Emit($opcode); continue }
+        $operand = if ($Operands.ContainsKey($words[1])) { $Operands[$words[1]] } else { [int]$words[1] }
+        $IL.Emit($opcode, $operand)
     }
+}
 
-    # Sends one request line (ASCII JSON) answered later for $target, then hands on what has arrived.
-    [void] Send([string]$request, [object]$target) {
-        $bytes = $request.Length + 1
-        if ($this.Unanswered + $bytes -gt [S3PreSignBatch]::MaxUnansweredBytes) { $this.Receive('Room', $bytes) }
-        $this.LineNumber++
-        $this.Pending.Enqueue(@($this.LineNumber, $bytes, $target))
-        $this.Unanswered += $bytes
-        try { $this.Stdin.WriteLine($request) }
-        catch {
-            # The child is gone (e.g. a setup failure): its own last words explain why better than EPIPE.
-            $this.Receive('All', 0)
-            $this.Fail("stopped reading requests ($($_.Exception.Message))")
-        }
-        if ($this.ReadTask.IsCompleted) { $this.Receive('Completed', 0) }   # skips a call when nothing came
+function Get-S3PreSignTypes {
+    $types = [System.AppDomain]::CurrentDomain.GetData($S3PreSignTypesSlot)
+    if ($null -ne $types) { return , $types }
+
+    $assembly = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly(
+        [System.Reflection.AssemblyName]::new('S3PreSign.Types'), [System.Reflection.Emit.AssemblyBuilderAccess]::Run)
+    $module = $assembly.DefineDynamicModule('S3PreSign.Types')
+    $classAttributes = [System.Reflection.TypeAttributes]'Public, Sealed, Class'
+    $public = [System.Reflection.FieldAttributes]::Public
+
+    # What Get-S3PreSignedURL emits, in this property order. Fields are what PowerShell, Export-Csv and
+    # ConvertTo-Json show as properties; all times are UTC.
+    $url = $module.DefineType('S3PreSign.PresignedUrl', $classAttributes)
+    $urlFields = @{}
+    foreach ($field in @(
+            @('Bucket', [string]), @('Key', [string]), @('Verb', [string]), @('Url', [string]),
+            @('ExpiresAt', [datetime]), @('EffectiveExpiresAt', [datetime]), @('CredentialExpiresAt', [Nullable[datetime]]),
+            @('SignedAt', [datetime]), @('ExpiresInSeconds', [long]), @('Region', [string]), @('VersionId', [string]),
+            @('ContentType', [string]), @('Headers', [string]))) {
+        $urlFields[$field[0]] = $url.DefineField($field[0], $field[1], $public)
     }
+    $urlConstructor = $url.DefineDefaultConstructor([System.Reflection.MethodAttributes]::Public)
 
-    # Reads result lines and emits them.
-    #   'Completed': only lines that have already arrived (never blocks).
-    #   'Room':      also waits until $needed more request bytes fit under MaxUnansweredBytes.
-    #   'All':       waits until the child's stdout ends (after stdin was closed, or the child died).
-    [void] Receive([string]$mode, [int]$needed) {
-        while (-not $this.Eof) {
-            $task = $this.ReadTask
-            if (-not $task.IsCompleted) {
-                if ($mode -eq 'Completed') { return }
-                if ($mode -eq 'Room' -and ($this.Pending.Count -eq 0 -or
-                        $this.Unanswered + $needed -le [S3PreSignBatch]::MaxUnansweredBytes)) { return }
-                while (-not $task.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
-            }
-            $line = $task.Result
-            if ($null -eq $line) {
-                $this.Eof = $true
-                if ($this.Pending.Count -gt 0) { $this.Fail("stopped before answering $($this.Pending.Count) request(s)") }
-                return
-            }
-            $this.ReadTask = $this.Stdout.ReadLineAsync()
-            $this.Emit($line)
-        }
+    # One result line as docs/protocol.md defines it. Fields the module does not know are ignored, as the
+    # protocol asks ("only ever grows by adding fields").
+    $result = $module.DefineType('S3PreSign.BatchResult', $classAttributes)
+    $jsonName = [System.Text.Json.Serialization.JsonPropertyNameAttribute].GetConstructor([type[]]@([string]))
+    $fields = @{}
+    foreach ($field in @(
+            @('Type', [string], 'type'), @('Line', [long], 'line'), @('Bucket', [string], 'bucket'), @('Key', [string], 'key'),
+            @('Verb', [string], 'verb'), @('Url', [string], 'url'), @('Region', [string], 'region'),
+            @('SignedAt', [datetime], 'signed_at'), @('ExpiresAt', [datetime], 'expires_at'),
+            @('ExpiresInSeconds', [long], 'expires_in_seconds'), @('CredentialsExpireAt', [Nullable[datetime]], 'credentials_expire_at'),
+            @('EffectiveExpiresAt', [datetime], 'effective_expires_at'), @('VersionId', [string], 'version_id'),
+            @('ContentType', [string], 'content_type'), @('Headers', [System.Collections.Generic.Dictionary[string, string]], 'headers'),
+            @('Warnings', [string[]], 'warnings'), @('Code', [string], 'code'), @('Message', [string], 'message'))) {
+        $builder = $result.DefineField($field[0], $field[1], $public)
+        $builder.SetCustomAttribute([System.Reflection.Emit.CustomAttributeBuilder]::new($jsonName, [object[]]@($field[2])))
+        $fields[$field[0]] = $builder
     }
+    $null = $result.DefineDefaultConstructor([System.Reflection.MethodAttributes]::Public)
+    $methodAttributes = [System.Reflection.MethodAttributes]'Public, HideBySig'
+    $staticAttributes = [System.Reflection.MethodAttributes]'Public, HideBySig, Static'
 
-    hidden [void] Emit([string]$line) {
-        try { $r = [System.Text.Json.JsonSerializer]::Deserialize($line, [S3PreSignResult], [S3PreSignBatch]::JsonOptions) }
-        catch { $r = $null }
-        if ($null -eq $r -or -not $r.Type) {
-            $this.ProtocolError("a line that is not a result: $($line.Substring(0, [Math]::Min(100, $line.Length)))")
-        }
-        if ($r.Type -eq 'fatal') {
-            # Setup failure: nothing can be signed. The program's message already names -Region etc.
-            $this.Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError($r.Code, $r.Message, $null))
-        }
-        # (Messages name lines, never quote them: a result's URL may hold a session token.)
-        if ($this.Pending.Count -eq 0) { $this.ProtocolError("an answer (line $($r.Line)) to a request that was not sent") }
-        $request = $this.Pending.Dequeue()
-        $this.Unanswered -= $request[1]
-        if ($r.Line -ne $request[0]) { $this.ProtocolError("line $($r.Line) where line $($request[0]) was expected") }
-
-        if ($r.Type -eq 'error') {
-            $this.Cmdlet.WriteError([S3PreSignBatch]::NewError($r.Code, $r.Message, $request[2]))
-            return
-        }
-        if ($r.Type -ne 'url') { $this.ProtocolError("a result of unknown type '$($r.Type)' (line $($r.Line))") }
-        if ($r.Warnings) { foreach ($warning in $r.Warnings) { $this.Warn($warning) } }
-        if ($this.AsString) {
-            $this.Cmdlet.WriteObject($r.Url)
-            return
-        }
-        $invariant = [System.Globalization.CultureInfo]::InvariantCulture
-        $utc = [System.Globalization.DateTimeStyles]::AdjustToUniversal -bor [System.Globalization.DateTimeStyles]::AssumeUniversal
-        $this.Cmdlet.WriteObject([pscustomobject]@{
-                PSTypeName          = 'S3PreSign.PresignedUrl'
-                Bucket              = $r.Bucket
-                Key                 = $r.Key
-                Verb                = $r.Verb
-                Url                 = $r.Url
-                ExpiresAt           = [datetime]::Parse($r.ExpiresAt, $invariant, $utc)
-                EffectiveExpiresAt  = [datetime]::Parse($r.EffectiveExpiresAt, $invariant, $utc)
-                CredentialExpiresAt = if ($r.CredentialsExpireAt) { [datetime]::Parse($r.CredentialsExpireAt, $invariant, $utc) } else { $null }
-                SignedAt            = [datetime]::Parse($r.SignedAt, $invariant, $utc)
-                ExpiresInSeconds    = $r.ExpiresInSeconds
-                Region              = $r.Region
-                VersionId           = $r.VersionId
-                ContentType         = $r.ContentType
-                # "Name: value", one per line: flat for Export-Csv, unambiguous even if a value has ';'.
-                Headers             = if ($r.Headers -and $r.Headers.Count) {
-                    @(foreach ($header in $r.Headers.GetEnumerator()) { $header.Key + ': ' + $header.Value }) -join "`n"
-                } else { '' }
-            })
+    # The operands the IL below names.
+    $toPresignedUrl = $result.DefineMethod('ToPresignedUrl', $methodAttributes, $url, [type[]]@())
+    $t = [type]::MakeGenericMethodParameter(0)
+    $operands = @{
+        newUrl = $urlConstructor; toPresignedUrl = $toPresignedUrl; empty = ''; url = 'url'
+        stringEquals = [string].GetMethod('op_Equality', [type[]]@([string], [string]))
+        headerCount = [System.Collections.Generic.Dictionary[string, string]].GetMethod('get_Count')
+        blockCopy = [System.Buffer].GetMethod('BlockCopy')
+        # Array.IndexOf<byte>(byte[] array, byte value, int startIndex, int count): vectorized
+        indexOfByte = [System.Array].GetMethod('IndexOf', 1, [type[]]@($t.MakeArrayType(), $t, [int], [int])).MakeGenericMethod([byte])
     }
+    foreach ($name in $fields.Keys) { $operands['result.' + $name] = $fields[$name] }
+    foreach ($name in $urlFields.Keys) { $operands['url.' + $name] = $urlFields[$name] }
 
-    # Each distinct warning once per pipeline: a run-wide warning would otherwise repeat for every URL.
-    hidden [void] Warn([string]$message) {
-        if ($this.Warned.Add($message)) { $this.Cmdlet.WriteWarning($message) }
-    }
+    # PresignedUrl ToPresignedUrl(): a new PresignedUrl with the fields copied over, Headers = "".
+    $il = $toPresignedUrl.GetILGenerator()
+    Write-S3PreSignIL $il $operands @'
+        Newobj newUrl
+        Dup
+        Ldarg_0
+        Ldfld result.Bucket
+        Stfld url.Bucket
+        Dup
+        Ldarg_0
+        Ldfld result.Key
+        Stfld url.Key
+        Dup
+        Ldarg_0
+        Ldfld result.Verb
+        Stfld url.Verb
+        Dup
+        Ldarg_0
+        Ldfld result.Url
+        Stfld url.Url
+        Dup
+        Ldarg_0
+        Ldfld result.ExpiresAt
+        Stfld url.ExpiresAt
+        Dup
+        Ldarg_0
+        Ldfld result.EffectiveExpiresAt
+        Stfld url.EffectiveExpiresAt
+        Dup
+        Ldarg_0
+        Ldfld result.CredentialsExpireAt
+        Stfld url.CredentialExpiresAt
+        Dup
+        Ldarg_0
+        Ldfld result.SignedAt
+        Stfld url.SignedAt
+        Dup
+        Ldarg_0
+        Ldfld result.ExpiresInSeconds
+        Stfld url.ExpiresInSeconds
+        Dup
+        Ldarg_0
+        Ldfld result.Region
+        Stfld url.Region
+        Dup
+        Ldarg_0
+        Ldfld result.VersionId
+        Stfld url.VersionId
+        Dup
+        Ldarg_0
+        Ldfld result.ContentType
+        Stfld url.ContentType
+        Dup
+        Ldstr empty
+        Stfld url.Headers
+        Ret
+'@
 
-    # Closes stdin, emits the remaining results, and checks how the child ended.
-    [void] Finish() {
-        try { $this.Stdin.Close() } catch { $this.Cmdlet.WriteDebug("closing stdin: $_") }
-        $this.Receive('All', 0)
-        if (-not $this.Process.WaitForExit(10000)) { $this.Fail('did not exit after answering every request') }
-        foreach ($line in $this.Stderr() -split '\r?\n') {
-            if ($line.StartsWith('s3presign: warning: ')) { $this.Warn($line.Substring(20)) }
-            elseif ($line) { $this.Cmdlet.WriteVerbose($line) }
-        }
-        # 0: all signed; 1: some items failed, each already reported. Anything else was not explained
-        # by a result (a fatal record would already have stopped the pipeline).
-        if ($this.Process.ExitCode -notin 0, 1) { $this.Fail('failed') }
-    }
+    # static int ToOutput(BatchResult[] results, int start, long line, long sent, bool asString, object[] output):
+    # from results[start] on, while each is a plain URL result ("url", no warning, no header) for the
+    # next line (line, line + 1, ... up to sent), puts its PresignedUrl (or its URL) in output[0], [1], ...
+    # and returns how many. Everything else is left to the script, which checks it as the protocol says.
+    $il = $result.DefineMethod('ToOutput', $staticAttributes, [int],
+        [type[]]@($result.MakeArrayType(), [int], [long], [long], [bool], [object[]])).GetILGenerator()
+    $operands['i'] = $il.DeclareLocal([int])
+    $operands['n'] = $il.DeclareLocal([int])
+    $operands['r'] = $il.DeclareLocal($result)
+    foreach ($label in 'loop', 'done', 'noWarnings', 'noHeaders', 'asObject', 'store') { $operands[$label] = $il.DefineLabel() }
+    $operands['argOutput'] = [byte]5
+    $operands['argAsString'] = [byte]4
+    $operands['argLine'] = [byte]2
+    Write-S3PreSignIL $il $operands @'
+        Ldarg_1                       # i = start; n = 0
+        Stloc i
+        Ldc_I4_0
+        Stloc n
+    loop:
+        Ldloc i                       # if (i >= results.Length) break
+        Ldarg_0
+        Ldlen
+        Conv_I4
+        Bge done
+        Ldarg_0                       # r = results[i]; if (r == null) break
+        Ldloc i
+        Ldelem_Ref
+        Stloc r
+        Ldloc r
+        Brfalse done
+        Ldarg_2                       # if (line > sent) break
+        Ldarg_3
+        Bgt done
+        Ldloc r                       # if (r.Line != line) break
+        Ldfld result.Line
+        Ldarg_2
+        Bne_Un done
+        Ldloc r                       # if (r.Type != "url") break
+        Ldfld result.Type
+        Ldstr url
+        Call stringEquals
+        Brfalse done
+        Ldloc r                       # if (r.Warnings != null && r.Warnings.Length != 0) break
+        Ldfld result.Warnings
+        Brfalse noWarnings
+        Ldloc r
+        Ldfld result.Warnings
+        Ldlen
+        Brtrue done
+    noWarnings:
+        Ldloc r                       # if (r.Headers != null && r.Headers.Count != 0) break
+        Ldfld result.Headers
+        Brfalse noHeaders
+        Ldloc r
+        Ldfld result.Headers
+        Callvirt headerCount
+        Brtrue done
+    noHeaders:
+        Ldarg_S argOutput             # output[n] = asString ? r.Url : r.ToPresignedUrl()
+        Ldloc n
+        Ldarg_S argAsString
+        Brfalse asObject
+        Ldloc r
+        Ldfld result.Url
+        Br store
+    asObject:
+        Ldloc r
+        Call toPresignedUrl
+    store:
+        Stelem_Ref
+        Ldloc n                       # n++; i++; line++
+        Ldc_I4_1
+        Add
+        Stloc n
+        Ldloc i
+        Ldc_I4_1
+        Add
+        Stloc i
+        Ldarg_2
+        Ldc_I4_1
+        Conv_I8
+        Add
+        Starg_S argLine
+        Br loop
+    done:
+        Ldloc n
+        Ret
+'@
 
-    hidden [string] Stderr() {
-        if ($this.StderrTask.Wait(5000)) { return $this.StderrTask.Result.Trim() }
-        return ''
-    }
+    # static int ToJsonArray(byte[] lines, int length, byte[] json): json = "[" + the first length bytes
+    # of lines, each line end (\n) made a comma + "]", for one System.Text.Json call per chunk of result
+    # lines. Returns its length; lines is left as it is. (Array.IndexOf<byte> is vectorized.)
+    $il = $result.DefineMethod('ToJsonArray', $staticAttributes, [int], [type[]]@([byte[]], [int], [byte[]])).GetILGenerator()
+    $operands['at'] = $il.DeclareLocal([int])
+    foreach ($label in 'loop', 'done') { $operands[$label] = $il.DefineLabel() }
+    Write-S3PreSignIL $il $operands @'
+        Ldarg_2                       # json[0] = '['
+        Ldc_I4_0
+        Ldc_I4 91
+        Stelem_I1
+        Ldarg_0                       # Buffer.BlockCopy(lines, 0, json, 1, length)
+        Ldc_I4_0
+        Ldarg_2
+        Ldc_I4_1
+        Ldarg_1
+        Call blockCopy
+        Ldc_I4_1                      # at = 1
+        Stloc at
+    loop:
+        Ldarg_2                       # at = Array.IndexOf(json, (byte)'\n', at, length + 1 - at)
+        Ldc_I4 10
+        Ldloc at
+        Ldarg_1
+        Ldc_I4_1
+        Add
+        Ldloc at
+        Sub
+        Call indexOfByte
+        Stloc at
+        Ldloc at                      # if (at < 0) break
+        Ldc_I4_0
+        Blt done
+        Ldarg_2                       # json[at] = ','
+        Ldloc at
+        Ldc_I4 44
+        Stelem_I1
+        Br loop
+    done:
+        Ldarg_2                       # json[length + 1] = ']'; return length + 2
+        Ldarg_1
+        Ldc_I4_1
+        Add
+        Ldc_I4 93
+        Stelem_I1
+        Ldarg_1
+        Ldc_I4_2
+        Add
+        Ret
+'@
 
+    $null = $url.CreateType()
+    $resultType = $result.CreateType()
+    $options = [System.Text.Json.JsonSerializerOptions]::new()
+    $options.IncludeFields = $true
+    $types = @{ Result = $resultType; ResultArray = $resultType.MakeArrayType(); JsonOptions = $options }
+    [System.AppDomain]::CurrentDomain.SetData($S3PreSignTypesSlot, $types)
+    , $types
+}
+
+function Get-S3PreSignStderr {
+    param([System.Threading.Tasks.Task[string]]$Task)
+    if ($Task.Wait(5000)) { return $Task.Result.Trim() }
+    ''
+}
+
+function Stop-S3PreSignBatch {
     # The child ended without answering everything, or with an exit code no result explains.
-    hidden [void] Fail([string]$what) {
-        if (-not $this.Process.WaitForExit(5000)) { $this.Process.Kill($true); $this.Process.WaitForExit() }
-        $stderr = $this.Stderr()
-        if (-not $stderr) { $stderr = '(nothing on standard error)' }
-        $this.Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('ProcessFailed',
-            "s3presign $what (exit code $($this.Process.ExitCode)): $stderr", $null))
-    }
-
-    hidden [void] ProtocolError([string]$what) {
-        $this.Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('ProtocolError',
-            "s3presign does not speak protocol 1 as this module expects: it wrote $what", $null))
-    }
-
-    # From `clean`: the child must not outlive the pipeline (Ctrl+C, -ErrorAction Stop, Select -First).
-    [void] Dispose() {
-        try { if (-not $this.Process.HasExited) { $this.Process.Kill($true) } }
-        catch { $this.Cmdlet.WriteDebug("kill: $_") }
-        $this.Process.Dispose()
-    }
+    param([hashtable]$Batch, [string]$What)
+    $process = $Batch.Process
+    if (-not $process.WaitForExit(5000)) { $process.Kill($true); $process.WaitForExit() }
+    $stderr = Get-S3PreSignStderr $Batch.StderrTask
+    if (-not $stderr) { $stderr = '(nothing on standard error)' }
+    $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProcessFailed' "s3presign $What (exit code $($process.ExitCode)): $stderr" $null))
 }
 
-# Decides what an object piped to -Key by value means. PowerShell tries by-value binding first, and
-# would otherwise convert any object to a string: an object without a Key property would be signed as the
-# key "@{Bucket=...; Name=...}". Here text and numbers pass, and another object gives its Key property
-# (as by-property-name binding would) or no key at all, which s3presign then reports as missing_key
-# for that item, so that the failure lands in -ErrorVariable with the object as its TargetObject.
-[NoRunspaceAffinity()]
-class S3PreSignKeyTransformation : System.Management.Automation.ArgumentTransformationAttribute {
-    [object] Transform([System.Management.Automation.EngineIntrinsics]$engineIntrinsics, [object]$inputData) {
-        $value = if ($inputData -is [psobject]) { $inputData.PSObject.BaseObject } else { $inputData }
-        if ($null -eq $value -or $value -is [string] -or $value -is [ValueType] -or $value -is [array]) { return $inputData }
-        $property = $inputData.PSObject.Properties['Key']
-        if ($property) { return $property.Value }
-        return $null
+function Stop-S3PreSignProtocol {
+    # (Messages name lines, never quote whole results: a result's URL may hold a session token.)
+    param([hashtable]$Batch, [string]$What)
+    $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProtocolError' "s3presign does not speak protocol 1 as this module expects: it wrote $What" $null))
+}
+
+function Stop-S3PreSignWriting {
+    # Writing a request failed: the child is gone (e.g. a setup failure). Its own last words explain why
+    # better than EPIPE: emit what it answered, then fail with its standard error.
+    param([hashtable]$Batch, [System.Management.Automation.ErrorRecord]$Failure)
+    Receive-S3PreSignResult $Batch 2 0
+    Stop-S3PreSignBatch $Batch "stopped reading requests ($($Failure.Exception.Message))"
+}
+
+function Receive-S3PreSignResult {
+    # Reads result lines and emits them, for Get-S3PreSignedURL, whose state is in $Batch (Sent and
+    # Written must be current; Answered and ReadTask are updated here). $WaitFor says how long to go on:
+    #   0: only what has already arrived (never blocks);
+    #   1: also wait until $Needed more request bytes fit under MaxUnanswered (or none is unanswered);
+    #   2: until the child's stdout ends (after stdin was closed, or the child died);
+    #   3: until every request sent so far is answered.
+    # The caller flushes stdin before waiting: waiting for answers to requests still in the buffer would hang.
+    # Called once per chunk of results (whatever one read brought): the per-result work is in ToOutput.
+    param([hashtable]$Batch, [int]$WaitFor, [int]$Needed)
+    $readTask = $Batch.ReadTask
+    $answered = $Batch.Answered
+    $sent = $Batch.Sent
+    $ends = $Batch.Ends
+    $mask = $Batch.Mask
+    $resultType = $Batch.ResultType
+    $output = $Batch.Output
+    try {
+        while (-not $Batch.Eof) {
+            if (-not $readTask.IsCompleted) {
+                if ($WaitFor -eq 0) { break }
+                if ($answered -eq $sent) { if ($WaitFor -ne 2) { break } }
+                elseif ($WaitFor -eq 1 -and $Batch.Written - $ends[$answered -band $mask] + $Needed -le $Batch.MaxUnanswered) { break }
+                while (-not $readTask.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
+            }
+            # $buffer holds the start of a line that came earlier ($Batch.Kept bytes), then what was just read.
+            $count = $readTask.Result
+            $buffer = $Batch.Buffer
+            $end = $Batch.Kept + $count
+            if ($count -eq 0) {
+                $Batch.Eof = $true
+                $last = $end   # a last line without a line end is a line too
+            } else {
+                $last = [Array]::LastIndexOf[byte]($buffer, 10, $end - 1, $count)
+                if ($last -lt 0) {
+                    # No line end yet: keep it all, with room to read on (a line may be longer than a read).
+                    if ($buffer.Length - $end -lt 16KB) {
+                        $grown = [byte[]]::new(2 * $buffer.Length)
+                        [Array]::Copy($buffer, $grown, $end)
+                        $buffer = $grown
+                        $Batch.Buffer = $grown
+                    }
+                    $Batch.Kept = $end
+                    $readTask = $Batch.Stdout.ReadAsync($buffer, $end, $buffer.Length - $end)
+                    $Batch.ReadTask = $readTask
+                    continue
+                }
+            }
+
+            if ($last -gt 0) {
+                # The complete lines as one JSON array, parsed in one call. If that fails, line by line, to
+                # emit what precedes the line that is not a result.
+                if ($Batch.Json.Length -lt $last + 2) { $Batch.Json = [byte[]]::new(2 * $buffer.Length + 2) }
+                $results = $null
+                try {
+                    $json = [System.IO.MemoryStream]::new($Batch.Json, 0, $resultType::ToJsonArray($buffer, $last, $Batch.Json), $false)
+                    $results = [System.Text.Json.JsonSerializer]::Deserialize($json, $Batch.ResultArrayType, $Batch.JsonOptions)
+                } catch { $results = $null }
+                $bad = $null
+                if ($null -eq $results) {
+                    $results = [System.Collections.Generic.List[object]]::new()
+                    foreach ($line in [System.Text.Encoding]::UTF8.GetString($buffer, 0, $last).Split([char]10)) {
+                        $one = $null
+                        try { $one = [System.Text.Json.JsonSerializer]::Deserialize($line, $Batch.ResultType, $Batch.JsonOptions) } catch { $one = $null }
+                        if ($null -eq $one -or -not $one.Type) { $bad = $line; break }
+                        $results.Add($one)
+                    }
+                    $results = $results.ToArray()
+                }
+                if ($output.Length -lt $results.Length) { $output = [object[]]::new(2 * $results.Length); $Batch.Output = $output }
+                $i = 0
+                while ($i -lt $results.Length) {
+                    # Plain URL results, as many as come in a row, in one call and one WriteObject.
+                    $n = $resultType::ToOutput($results, $i, $answered + 1, $sent, $Batch.AsString, $output)
+                    if ($n) {
+                        $answered += $n
+                        $i += $n
+                        $Batch.Answered = $answered
+                        $Batch.Cmdlet.WriteObject([System.ArraySegment[object]]::new($output, 0, $n), $true)
+                        if ($i -eq $results.Length) { break }
+                    }
+                    # Anything else, checked as the protocol says.
+                    $r = $results[$i]
+                    $i++
+                    if ($null -eq $r -or -not $r.Type) {
+                        $bad = [System.Text.Encoding]::UTF8.GetString($buffer, 0, $last).Split([char]10)[$i - 1]
+                        break
+                    }
+                    if ($r.Type -eq 'fatal') {
+                        # Setup failure: nothing can be signed. The program's message already names -Region etc.
+                        $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError $r.Code $r.Message $null))
+                    }
+                    if ($answered -ge $sent) { Stop-S3PreSignProtocol $Batch "an answer (line $($r.Line)) to a request that was not sent" }
+                    $answered++
+                    $Batch.Answered = $answered
+                    if ($r.Line -ne $answered) { Stop-S3PreSignProtocol $Batch "line $($r.Line) where line $answered was expected" }
+                    if ($r.Type -eq 'error') {
+                        $Batch.Cmdlet.WriteError((New-S3PreSignError $r.Code $r.Message $Batch.Targets[$answered -band $mask]))
+                        continue
+                    }
+                    if ($r.Type -ne 'url') { Stop-S3PreSignProtocol $Batch "a result of unknown type '$($r.Type)' (line $($r.Line))" }
+                    # Each distinct warning once per pipeline: a run-wide warning would otherwise repeat for every URL.
+                    if ($r.Warnings) { foreach ($warning in $r.Warnings) { if ($Batch.Warned.Add($warning)) { $Batch.Cmdlet.WriteWarning($warning) } } }
+                    if ($Batch.AsString) { $Batch.Cmdlet.WriteObject($r.Url); continue }
+                    $url = $r.ToPresignedUrl()
+                    # "Name: value", one per line: flat for Export-Csv, unambiguous even if a value has ';'.
+                    if ($r.Headers -and $r.Headers.Count) {
+                        $url.Headers = @(foreach ($header in $r.Headers.GetEnumerator()) { $header.Key + ': ' + $header.Value }) -join "`n"
+                    }
+                    $Batch.Cmdlet.WriteObject($url)
+                }
+                if ($null -ne $bad) {
+                    Stop-S3PreSignProtocol $Batch "a line that is not a result: $($bad.Substring(0, [Math]::Min(100, $bad.Length)))"
+                }
+            }
+            if ($Batch.Eof) {
+                if ($answered -lt $sent) { Stop-S3PreSignBatch $Batch "stopped before answering $($sent - $answered) request(s)" }
+            } else {
+                # Keep what follows the last line end, and read on.
+                $Batch.Kept = $end - $last - 1
+                if ($Batch.Kept) { [System.Buffer]::BlockCopy($buffer, $last + 1, $buffer, 0, $Batch.Kept) }
+                $readTask = $Batch.Stdout.ReadAsync($buffer, $Batch.Kept, $buffer.Length - $Batch.Kept)
+                $Batch.ReadTask = $readTask
+            }
+        }
+    } finally {
+        $Batch.Answered = $answered
     }
 }
 
@@ -277,26 +500,28 @@ function Format-S3PreSignInstant {
 
 function Resolve-S3PreSignBinary {
     # $env:S3PRESIGN_BIN, then the copy shipped in module/bin/<os>-<arch>/, then PATH.
+    # (.NET calls rather than Test-Path and Join-Path: a cmdlet's first use costs a fresh session ~0.15 s.)
     param([System.Management.Automation.PSCmdlet]$Cmdlet)
-    if ($env:S3PRESIGN_BIN) {
-        $path = $Cmdlet.GetUnresolvedProviderPathFromPSPath($env:S3PRESIGN_BIN)
-        if (Test-Path -LiteralPath $path -PathType Leaf) { return $path }
-        $Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('BinaryNotFound', (
-            "`$env:S3PRESIGN_BIN is set to '$($env:S3PRESIGN_BIN)', but there is no file there. " +
-            'Point it at a built s3presign program (cargo build --release; target/release/s3presign) or remove it ' +
-            'to use the copy in the module or on PATH.'), $env:S3PRESIGN_BIN))
+    $configured = [System.Environment]::GetEnvironmentVariable('S3PRESIGN_BIN')
+    if ($configured) {
+        $path = $Cmdlet.GetUnresolvedProviderPathFromPSPath($configured)
+        if ([System.IO.File]::Exists($path)) { return $path }
+        $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' (
+                    "`$env:S3PRESIGN_BIN is set to '$configured', but there is no file there. " +
+                    'Point it at a built s3presign program (cargo build --release; target/release/s3presign) or remove it ' +
+                    'to use the copy in the module or on PATH.') $configured))
     }
     $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'macos' } else { 'linux' }
     $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
     $exe = if ($IsWindows) { 's3presign.exe' } else { 's3presign' }
-    $bundled = Join-Path $PSScriptRoot 'bin' "$os-$arch" $exe
-    if (Test-Path -LiteralPath $bundled -PathType Leaf) { return $bundled }
+    $bundled = [System.IO.Path]::Combine($PSScriptRoot, 'bin', "$os-$arch", $exe)
+    if ([System.IO.File]::Exists($bundled)) { return $bundled }
     $command = Get-Command -Name s3presign -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     if ($command) { return $command.Source }
-    $Cmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('BinaryNotFound', (
-        "The s3presign program was not found. Build it from the s3presign sources with 'cargo build --release', " +
-        "then either set `$env:S3PRESIGN_BIN to the built file (target/release/$exe), copy it to '$bundled', " +
-        'or install it on PATH (cargo install --path .).'), $null))
+    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' (
+                "The s3presign program was not found. Build it from the s3presign sources with 'cargo build --release', " +
+                "then either set `$env:S3PRESIGN_BIN to the built file (target/release/$exe), copy it to '$bundled', " +
+                'or install it on PATH (cargo install --path .).') $null))
 }
 
 function Get-S3PreSignedURL {
@@ -440,10 +665,11 @@ function Get-S3PreSignedURL {
         [Alias('BucketName')]
         [string]$Bucket,
 
-        # [string[]] rather than [string]: -Key a,b must not become the single key "a b".
+        # [object]: the process block decides what a value means, as the parameter binder would by
+        # property name. A [string[]] parameter would take -Key a,b as two keys too, but PowerShell would
+        # turn a piped object without a Key property into the key "@{Bucket=...; Name=...}".
         [Parameter(Position = 1, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [S3PreSignKeyTransformation()]
-        [string[]]$Key,
+        [object]$Key,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [string]$VersionId,
@@ -504,11 +730,14 @@ function Get-S3PreSignedURL {
         [switch]$AsString
     )
 
+
     begin {
-        $session = $null
+        # The module's scope may run in strict mode, where $object.Key throws for an object without one (see
+        # the process block); this function's scope does not.
+        Set-StrictMode -Off
+        $proc = $null
         if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
-            $PSCmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('conflicting_expiry',
-                    'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.', $null))
+            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
         }
         $binary = Resolve-S3PreSignBinary $PSCmdlet
 
@@ -520,13 +749,11 @@ function Get-S3PreSignedURL {
                 [string][long][Math]::Truncate(([timespan]$ExpiresIn).TotalSeconds)
             } elseif ($ExpiresIn -is [decimal] -and -not ([string]$ExpiresIn).EndsWith('d', 'OrdinalIgnoreCase')) {
                 # 7d inside an expression (a splatting hashtable, a variable) is just the decimal 7.
-                $PSCmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('invalid_expiry',
-                        "-ExpiresIn got the decimal number $($ExpiresIn): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds.", $ExpiresIn))
+                $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn got the decimal number $($ExpiresIn): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." $ExpiresIn))
             } elseif ($ExpiresIn -is [string] -or $ExpiresIn -is [ValueType]) {
                 [string]$ExpiresIn   # keeps "7d" as typed (see the parameter)
             } else {
-                $PSCmdlet.ThrowTerminatingError([S3PreSignBatch]::NewError('invalid_expiry',
-                        "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name).", $ExpiresIn))
+                $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name)." $ExpiresIn))
             }
             $arguments.AddRange([string[]]('--expires-in', $lifetime))
         }
@@ -544,43 +771,179 @@ function Get-S3PreSignedURL {
         if ($ContentType) { $arguments.AddRange([string[]]('--content-type', $ContentType)) }
         if ($StrictExpiry) { $arguments.Add('--strict-expiry') }
 
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
+        foreach ($argument in $arguments) { $psi.ArgumentList.Add($argument) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardInput = $true
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $utf8 = [System.Text.UTF8Encoding]::new($false)   # no BOM: it would corrupt the first request line
+        $psi.StandardInputEncoding = $utf8
+        $psi.StandardErrorEncoding = $utf8
+        # Credentials travel only in the child's environment, never on its command line (visible to `ps`).
         # Explicit keys replace whatever the environment would have chosen: drop the inherited profile and
-        # session token (a token from other keys would make the signature invalid). $null = remove.
-        $environment = @{}
+        # session token (a token from other keys would make the signature invalid).
         if ($PSCmdlet.ParameterSetName -eq 'AccessKey') {
-            $environment['AWS_ACCESS_KEY_ID'] = $AccessKey
-            $environment['AWS_SECRET_ACCESS_KEY'] = $SecretKey
-            $environment['AWS_SESSION_TOKEN'] = if ($SessionToken) { $SessionToken } else { $null }
-            $environment['AWS_SECURITY_TOKEN'] = $null
-            $environment['AWS_PROFILE'] = $null
+            $psi.Environment['AWS_ACCESS_KEY_ID'] = $AccessKey
+            $psi.Environment['AWS_SECRET_ACCESS_KEY'] = $SecretKey
+            if ($SessionToken) { $psi.Environment['AWS_SESSION_TOKEN'] = $SessionToken }
+            else { [void]$psi.Environment.Remove('AWS_SESSION_TOKEN') }
+            [void]$psi.Environment.Remove('AWS_SECURITY_TOKEN')
+            [void]$psi.Environment.Remove('AWS_PROFILE')
         }
 
-        Write-Verbose "Starting $binary $($arguments -join ' ')"   # no secrets: those are in the environment
-        $session = [S3PreSignBatch]::new($binary, $arguments, $environment, $PSCmdlet, $AsString.IsPresent)
+        $PSCmdlet.WriteVerbose('Starting ' + $binary + ' ' + [string]::Join(' ', $arguments))   # no secrets: those are in the environment
+        $proc = [System.Diagnostics.Process]::new()
+        $proc.StartInfo = $psi
+        try { [void]$proc.Start() }
+        catch {
+            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start '$binary': $($_.Exception.GetBaseException().Message)" $binary))
+        }
+        $stdin = $proc.StandardInput
+        $stdin.AutoFlush = $false   # flushed in batches: see the process block
+        $stdin.NewLine = "`n"
+        $stdout = $proc.StandardOutput.BaseStream   # read in chunks of whatever has arrived
+        $buffer = [byte[]]::new(64KB)
+        $readTask = $stdout.ReadAsync($buffer, 0, $buffer.Length)   # always exactly one pending read
+
+        # While the child starts: the result types, emitted on first use.
+        $types = Get-S3PreSignTypes
+
+        # Request bytes that may be written but not yet answered. Kept at or below the OS pipe buffer
+        # (Linux 64 KiB, macOS 16 KiB, Windows ~4 KiB) so a write to the child's stdin never blocks: the
+        # child only stops reading stdin when its stdout is full, which can only happen while we are not
+        # reading, and we stop writing (and wait for results instead) before that point. No threads needed.
+        $maxUnanswered = if ($IsWindows) { 4KB } elseif ($IsMacOS) { 16KB } else { 32KB }
+        # For line n (1-based) sent so far: $ends[n & $mask] = request bytes written up to its end, and
+        # $targets[n & $mask] = what its error record points at. A line has at least 11 bytes, so fewer
+        # than 32 KiB / 11 < 8192 lines are ever unanswered: the rings never overwrite one still needed.
+        $mask = 8191
+        $ends = [long[]]::new($mask + 1)
+        $targets = [object[]]::new($mask + 1)
+
+        # What Receive-S3PreSignResult needs. The process block keeps its own counters in local variables
+        # (much faster) and copies them here and back around each call.
+        $batch = @{
+            Cmdlet = $PSCmdlet; Process = $proc; Stdout = $stdout; StderrTask = $proc.StandardError.ReadToEndAsync()
+            Buffer = $buffer; Kept = 0; Json = [byte[]]::new(2 * $buffer.Length + 2); Output = [object[]]::new(1024)
+            ReadTask = $readTask; Eof = $false; ResultType = $types.Result; ResultArrayType = $types.ResultArray
+            JsonOptions = $types.JsonOptions; AsString = $AsString.IsPresent; Warned = [System.Collections.Generic.HashSet[string]]::new()
+            MaxUnanswered = $maxUnanswered; Mask = $mask; Ends = $ends; Targets = $targets; Sent = [long]0; Answered = [long]0; Written = [long]0
+        }
+        $sent = [long]0       # lines written
+        $answered = [long]0   # lines answered
+        $written = [long]0    # request bytes written
         $expectingInput = $PSCmdlet.MyInvocation.ExpectingInput
+        # Flushing: at once for an input that comes slowly (and for the first request), otherwise when the
+        # writer's buffer (4 KiB) fills or $flushAfter ms have passed.
+        $flushAfter = 10
+        $lastFlush = [long]0
+        $lastCall = [System.Environment]::TickCount64
+        $unflushed = 0
     }
 
     process {
-        # Errors point back at what was piped in (a Get-S3Object result, a CSV row, ...), or at the key.
-        $inputObject = if ($expectingInput) { $_ } else { $null }
+        # After a gap in the input, this request is flushed at once, and the ones held back before the gap
+        # are answered now: results come as they would from a writer that flushes every line.
+        # (No dot-sourcing in this function: it would make every variable access slow.)
+        $now = [System.Environment]::TickCount64
+        $flushNow = $now - $lastFlush -ge $flushAfter
+        if ($flushNow -and $unflushed -and $now - $lastCall -ge $flushAfter) {
+            try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
+            $unflushed = 0
+            $batch.Sent = $sent; $batch.Written = $written
+            Receive-S3PreSignResult $batch 3 0
+            $answered = $batch.Answered; $readTask = $batch.ReadTask
+        }
+        $lastCall = $now
+
+        # What -Key means: text and numbers are keys; another object gives its Key property (as
+        # by-property-name binding would) or no key at all, which s3presign then reports as missing_key
+        # for that item, so that the failure lands in -ErrorVariable with the object as its TargetObject.
+        $keys = $Key
+        if ($keys -isnot [string]) {
+            if ($null -eq $keys -or $keys -is [System.Collections.IEnumerable] -or $keys -is [ValueType]) {
+                # Collections and dictionaries ($x.Key would enumerate them or look the key up) and values.
+                if ($null -ne $keys -and $keys -isnot [ValueType] -and $keys -isnot [array]) {
+                    $keyProperty = $keys.PSObject.Properties['Key']
+                    $keys = if ($keyProperty) { $keyProperty.Value } else { $null }
+                }
+            } else {
+                # $null if it has none (strict mode is off in here). Not $keys.PSObject.Properties['Key']: that
+                # is slow, above all for a freshly made object.
+                $keys = $keys.Key
+            }
+            if ($keys -isnot [string]) {
+                $keys = [string[]]$keys   # what a [string[]] parameter would have made of it
+                if ($null -eq $keys -or $keys.Count -eq 0) { $keys = '' }   # no key: s3presign reports missing_key
+            }
+        }
         # JsonEncodedText's default encoder escapes every non-ASCII character, so a line is ASCII and its
         # length is its size in bytes. A missing bucket or key is left to s3presign to report.
-        $fields = ''
-        if ($Bucket) { $fields += ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode($Bucket).ToString() + '"' }
-        if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
-        $keys = if ($null -ne $Key -and $Key.Count) { $Key } else { , '' }
+        $fields = '"}'
+        if ($Bucket) { $fields = '","bucket":"' + [System.Text.Json.JsonEncodedText]::Encode($Bucket).ToString() + $fields }
+        if ($VersionId) { $fields = '","version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + $fields }
+        # Errors point back at what was piped in (a Get-S3Object result, a CSV row, ...), or at the key.
+        $target = if ($expectingInput) { $_ } else { $null }
+
         foreach ($k in $keys) {
-            $session.Send('{"key":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$k).ToString() + '"' + $fields + '}',
-                ($null -ne $inputObject ? $inputObject : $k))
+            $request = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + $fields
+            $bytes = $request.Length + 1
+            if ($written - $ends[$answered -band $mask] + $bytes -gt $maxUnanswered -and $answered -lt $sent) {
+                try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
+                $lastFlush = $now
+                $unflushed = 0
+                $batch.Sent = $sent; $batch.Written = $written
+                Receive-S3PreSignResult $batch 1 $bytes
+                $answered = $batch.Answered; $readTask = $batch.ReadTask
+            }
+            try { $stdin.WriteLine($request) } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
+            $sent++
+            $written += $bytes
+            $ends[$sent -band $mask] = $written
+            $targets[$sent -band $mask] = if ($null -ne $target) { $target } else { $k }
+        }
+        if ($flushNow) {
+            try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
+            $lastFlush = $now
+            $unflushed = 0
+        } else {
+            $unflushed++
+        }
+        if ($readTask.IsCompleted) {
+            # Hands on what has arrived.
+            $batch.Sent = $sent; $batch.Written = $written
+            Receive-S3PreSignResult $batch 0 0
+            $answered = $batch.Answered; $readTask = $batch.ReadTask
         }
     }
 
     end {
-        $session.Finish()
+        # Closing stdin flushes it and tells the child that no more requests come.
+        try { $stdin.Close() } catch { $PSCmdlet.WriteDebug("closing stdin: $_") }
+        $batch.Sent = $sent; $batch.Written = $written
+        Receive-S3PreSignResult $batch 2 0
+        if (-not $proc.WaitForExit(10000)) { Stop-S3PreSignBatch $batch 'did not exit after answering every request' }
+        foreach ($line in (Get-S3PreSignStderr $batch.StderrTask).Split([char]10)) {
+            $line = $line.TrimEnd([char]13)
+            if ($line.StartsWith('s3presign: warning: ')) {
+                $warning = $line.Substring(20)
+                if ($batch.Warned.Add($warning)) { $PSCmdlet.WriteWarning($warning) }
+            } elseif ($line) { $PSCmdlet.WriteVerbose($line) }
+        }
+        # 0: all signed; 1: some items failed, each already reported. Anything else was not explained
+        # by a result (a fatal record would already have stopped the pipeline).
+        if ($proc.ExitCode -ne 0 -and $proc.ExitCode -ne 1) { Stop-S3PreSignBatch $batch 'failed' }
     }
 
     clean {
-        if ($session) { $session.Dispose() }
+        # The child must not outlive the pipeline (Ctrl+C, -ErrorAction Stop, Select -First).
+        if ($proc) {
+            try { if (-not $proc.HasExited) { $proc.Kill($true) } }
+            catch { $PSCmdlet.WriteDebug("kill: $_") }
+            # Disposing flushes stdin, which fails if the child is gone with requests still buffered.
+            try { $proc.Dispose() } catch { $PSCmdlet.WriteDebug("dispose: $_") }
+        }
     }
 }
 

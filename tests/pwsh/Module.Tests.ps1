@@ -21,18 +21,18 @@ Describe 'S3PreSign module manifest' {
         $manifest.Description | Should -Not -BeNullOrEmpty
     }
 
-    It 'declares exactly one function and nothing else in the manifest' {
+    It 'declares exactly its three functions and nothing else in the manifest' {
         $data = Import-PowerShellDataFile -Path $ManifestPath
-        $data.FunctionsToExport | Should -Be @('Get-S3PreSignedURL')
+        @($data.FunctionsToExport | Sort-Object) | Should -Be @('ConvertFrom-S3PreSignedURL', 'Get-S3PreSignedURL', 'New-S3PreSignedPost')
         @($data.CmdletsToExport).Count | Should -Be 0
         @($data.AliasesToExport).Count | Should -Be 0
         @($data.VariablesToExport).Count | Should -Be 0
-        $data.FormatsToProcess | Should -Be @('S3PreSign.format.ps1xml')
+        @($data.FormatsToProcess | Sort-Object) | Should -Be @('S3PreSign.format.ps1xml', 'S3PreSign.Uploads.format.ps1xml')
     }
 
-    It 'exports exactly Get-S3PreSignedURL once imported' {
+    It 'exports exactly its three functions once imported' {
         $module = Get-Module S3PreSign
-        @($module.ExportedCommands.Keys) | Should -Be @('Get-S3PreSignedURL')
+        @($module.ExportedCommands.Keys | Sort-Object) | Should -Be @('ConvertFrom-S3PreSignedURL', 'Get-S3PreSignedURL', 'New-S3PreSignedPost')
         @($module.ExportedVariables.Keys).Count | Should -Be 0
         @($module.ExportedAliases.Keys).Count | Should -Be 0
     }
