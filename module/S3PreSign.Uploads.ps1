@@ -1,26 +1,11 @@
 # S3PreSign.Uploads: New-S3PreSignedPost (s3presign post) and ConvertFrom-S3PreSignedURL (s3presign inspect).
 # Listed in the manifest's NestedModules, so it is dot-sourced into the module's scope before S3PreSign.psm1
 # runs; its code calls the psm1's private Resolve-S3PreSignBinary at run time. Private names start with
-# S3Up so that they cannot clash with the psm1's.
-#
-# Import time is a tracked goal (bench/run.sh), so this file is cheap to load: no classes, no Add-Type, and
-# the implementation is text ($S3UpSource, a here-string the parser skips over in one token) that
-# Initialize-S3Up compiles the first time one of the two commands runs. Importing the module then costs
-# about 2 ms for this file instead of about 15. Only the commands themselves (help, parameters) are
-# parsed at import. tests/pwsh/Uploads.Tests.ps1 checks that $S3UpSource parses.
+# S3Up so that they cannot clash with the psm1's. No classes and no Add-Type: import time is a tracked goal.
 
 Set-StrictMode -Version 3.0
 
-$S3UpPost = $null      # set by $S3UpSource
-$S3UpInspect = $null
-
-function Initialize-S3Up {
-    # Runs $S3UpSource once: it defines its functions and script blocks in the module's scope.
-    if ($null -eq $script:S3UpPost) { . ([scriptblock]::Create($script:S3UpSource)) }
-}
-
-$S3UpSource = @'
-function script:Add-S3UpSession {
+function Add-S3UpSession {
     # Appends the session flags from the caller's bound parameters and puts explicit keys in the child's
     # environment: never on its command line (visible to `ps`). Every value goes as --flag=value, so a
     # value starting with '-' cannot be taken for a flag.
@@ -48,27 +33,27 @@ function script:Add-S3UpSession {
     }
 }
 
-function script:Format-S3UpInstant {
+function Format-S3UpInstant {
     # RFC 3339 UTC to the second; Local and Unspecified times are taken as local time.
     param([datetime]$Value)
     if ($Value.Kind -ne [System.DateTimeKind]::Utc) { $Value = $Value.ToUniversalTime() }
     $Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
-function script:ConvertTo-S3UpDate {
+function ConvertTo-S3UpDate {
     # An RFC 3339 string from s3presign as a UTC [datetime]; null stays null.
     param([string]$Text)
     if ($Text) { [System.DateTimeOffset]::Parse($Text, [System.Globalization.CultureInfo]::InvariantCulture).UtcDateTime }
 }
 
-function script:New-S3UpError {
+function New-S3UpError {
     param([string]$Id, [string]$Message, [object]$Target, [string]$Category = 'InvalidArgument')
     $exception = if ($Category -eq 'InvalidArgument') { [System.ArgumentException]::new($Message) }
     else { [System.InvalidOperationException]::new($Message) }
     [System.Management.Automation.ErrorRecord]::new($exception, $Id, $Category, $Target)
 }
 
-function script:Start-S3UpProcess {
+function Start-S3UpProcess {
     # Starts s3presign with all three streams redirected (UTF-8) and the session flags added.
     param([System.Management.Automation.PSCmdlet]$Cmdlet, [System.Collections.Generic.List[string]]$Arguments,
         [System.Collections.IDictionary]$Bound)
@@ -94,7 +79,7 @@ function script:Start-S3UpProcess {
     $proc
 }
 
-function script:Get-S3UpFailure {
+function Get-S3UpFailure {
     # s3presign's standard error as one ErrorRecord, or $null when it reports no error. Warnings go to
     # the warning stream. The ErrorId comes from the message (the program prints no code for a failed
     # single command); secrets given as parameters are masked, should a message ever hold one.
@@ -127,7 +112,7 @@ function script:Get-S3UpFailure {
     New-S3UpError $id $message $Target $category
 }
 
-function script:Stop-S3UpProcess {
+function Stop-S3UpProcess {
     # The child must not outlive the command (Ctrl+C, -ErrorAction Stop, Select-Object -First).
     param([System.Diagnostics.Process]$Process)
     if (-not $Process) { return }
@@ -135,251 +120,6 @@ function script:Stop-S3UpProcess {
     try { $Process.Dispose() } catch { Write-Debug "dispose: $_" }
 }
 
-# The body of New-S3PreSignedPost, dot-sourced into it: its parameters are variables here, and $bound is
-# its $PSBoundParameters (dot-sourcing a script block replaces that variable).
-$script:S3UpPost = {
-    $arguments = [System.Collections.Generic.List[string]]::new()
-    $arguments.AddRange([string[]]('post', "--bucket=$Bucket", '--output', $(if ($AsHtml) { 'html' } else { 'json' })))
-    $keyText = if ($bound.ContainsKey('Key')) { $arguments.Add("--key=$Key"); $Key } else { $arguments.Add("--key-prefix=$KeyPrefix"); $KeyPrefix }
-
-    if ($bound.ContainsKey('Expires') -and $bound.ContainsKey('ExpiresIn')) {
-        $PSCmdlet.ThrowTerminatingError((New-S3UpError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
-    }
-    if ($bound.ContainsKey('Expires')) { $arguments.Add('--expires=' + (Format-S3UpInstant $Expires)) }
-    if ($bound.ContainsKey('ExpiresIn')) {
-        $lifetime = if ($ExpiresIn -is [timespan]) {
-            [string][long][Math]::Truncate(([timespan]$ExpiresIn).TotalSeconds)
-        } elseif ($ExpiresIn -is [decimal] -and -not ([string]$ExpiresIn).EndsWith('d', 'OrdinalIgnoreCase')) {
-            # `-ExpiresIn 7d` typed as an argument keeps its text; inside an expression 7d is the decimal 7.
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'invalid_expiry' "-ExpiresIn got the decimal number $($ExpiresIn): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." $ExpiresIn))
-        } elseif ($ExpiresIn -is [string] -or $ExpiresIn -is [ValueType]) {
-            [string]$ExpiresIn
-        } else {
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'invalid_expiry' "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name)." $ExpiresIn))
-        }
-        $arguments.Add("--expires-in=$lifetime")
-    }
-    if ($ContentLengthRange) {
-        if ($ContentLengthRange[0] -gt $ContentLengthRange[1]) {
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidContentLengthRange' "-ContentLengthRange is minimum, maximum: $($ContentLengthRange[0]) is above $($ContentLengthRange[1])." $ContentLengthRange))
-        }
-        $arguments.Add("--content-length-range=$($ContentLengthRange[0]),$($ContentLengthRange[1])")
-    }
-    if ($ContentType -and $ContentTypePrefix) {
-        $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ConflictingContentType' 'Give either -ContentType (exact) or -ContentTypePrefix, not both.' $null))
-    }
-    if ($ContentType) { $arguments.Add("--content-type=$ContentType") }
-    if ($ContentTypePrefix) { $arguments.Add("--content-type-prefix=$ContentTypePrefix") }
-    if ($Acl) { $arguments.Add("--acl=$Acl") }
-    if ($SuccessActionStatus) { $arguments.Add("--success-action-status=$SuccessActionStatus") }
-    if ($SuccessActionRedirect) { $arguments.Add("--success-action-redirect=$SuccessActionRedirect") }
-
-    # A [hashtable] has no order of its own: sorted, so the same call always makes the same form.
-    foreach ($pair in @(if ($Metadata -is [hashtable]) { $Metadata.GetEnumerator() | Sort-Object Key } elseif ($Metadata) { $Metadata.GetEnumerator() })) {
-        $name = [string]$pair.Key
-        if ($name.StartsWith('x-amz-meta-', 'OrdinalIgnoreCase')) { $name = $name.Substring(11) }
-        if ($name -notmatch '^[A-Za-z0-9!#$%&''*+.^_`|~-]+$') {
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidMetadata' "-Metadata name '$($pair.Key)' is not a valid header name (letters, digits and !#$%&'*+.^_``|~-)." $pair.Key))
-        }
-        $arguments.Add("--metadata=$name=$($pair.Value)")
-    }
-    foreach ($pair in @(if ($Fields -is [hashtable]) { $Fields.GetEnumerator() | Sort-Object Key } elseif ($Fields) { $Fields.GetEnumerator() })) {
-        $name = [string]$pair.Key
-        if (-not $name -or $name.Contains('=')) {
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidField' "-Fields name '$name' must be non-empty and without '='." $pair.Key))
-        }
-        $arguments.Add("--field=$name=$($pair.Value)")
-    }
-    if ($Conditions) {
-        # A condition as JSON starts with [ or {; a flat array such as 'starts-with', '$key', 'x' (which
-        # PowerShell passes as three entries) is one condition.
-        $list = $Conditions
-        if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { $list = , $Conditions }
-        foreach ($condition in $list) {
-            $json = if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 }
-            $arguments.Add("--condition=$json")
-        }
-    }
-
-    $proc = $null
-    try {
-        $proc = Start-S3UpProcess $PSCmdlet $arguments $bound
-        $proc.StandardInput.Close()   # it reads nothing, and must not wait on ours
-        $stderrTask = $proc.StandardError.ReadToEndAsync()
-        $stdoutTask = $proc.StandardOutput.ReadToEndAsync()
-        while (-not $proc.WaitForExit(200)) { }   # short waits let Ctrl+C stop the command
-        $proc.WaitForExit()
-        $stdout = $stdoutTask.GetAwaiter().GetResult()
-        $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $bound $(if ($proc.ExitCode -eq 1) { $keyText })
-        if ($proc.ExitCode -eq 1 -and $failure) {
-            # The request itself is wrong (expiry out of range, ...): like a bad item of Get-S3PreSignedURL.
-            $PSCmdlet.WriteError($failure)
-            return
-        }
-        if ($proc.ExitCode -ne 0) {
-            if (-not $failure) { $failure = New-S3UpError 'ProcessFailed' "s3presign post failed (exit code $($proc.ExitCode)) without a message." $null 'InvalidOperation' }
-            $PSCmdlet.ThrowTerminatingError($failure)
-        }
-        if ($AsHtml) { return $stdout }
-
-        try { $document = [System.Text.Json.JsonDocument]::Parse($stdout) }
-        catch { $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ProtocolError' "s3presign post wrote no JSON result: $($_.Exception.GetBaseException().Message)" $null 'InvalidOperation')) }
-        try {
-            $root = $document.RootElement
-            $form = [ordered]@{}
-            foreach ($field in $root.GetProperty('fields').EnumerateObject()) { $form[$field.Name] = $field.Value.GetString() }
-            $optional = @{}
-            foreach ($name in 'curl', 'invoke_web_request') {
-                $value = [System.Text.Json.JsonElement]::new()
-                $optional[$name] = if ($root.TryGetProperty($name, [ref]$value) -and $value.ValueKind -eq 'String') { $value.GetString() }
-            }
-            [pscustomobject]@{
-                PSTypeName       = 'S3PreSign.PresignedPost'
-                Bucket           = $Bucket
-                Key              = $form['key']
-                Url              = $root.GetProperty('url').GetString()
-                Fields           = $form
-                SignedAt         = ConvertTo-S3UpDate $root.GetProperty('signed_at').GetString()
-                ExpiresAt        = ConvertTo-S3UpDate $root.GetProperty('expires_at').GetString()
-                Policy           = ConvertFrom-Json -InputObject $root.GetProperty('policy').GetRawText()
-                Curl             = $optional['curl']
-                InvokeWebRequest = $optional['invoke_web_request']
-            }
-        } finally {
-            $document.Dispose()
-        }
-    } finally {
-        Stop-S3UpProcess $proc
-    }
-}
-
-# The end block of ConvertFrom-S3PreSignedURL, dot-sourced into it: $texts holds what came in, $bound is
-# its $PSBoundParameters. Sets $proc, which its clean block stops.
-$script:S3UpInspect = {
-    # One URL per line of each text; a text with nothing but blanks (an empty CSV cell) goes as is, for
-    # s3presign to report. $shown: each line with its session token's value hidden.
-    $lines = [System.Collections.Generic.List[string]]::new()
-    $shown = [System.Collections.Generic.List[string]]::new()
-    $tokenPattern = [regex]::new('(?i)([?&]x-amz-security-token=)[^&#]*')
-    foreach ($text in $texts) {
-        $parts = @($text.Split([char]10).ForEach({ $_.TrimEnd([char]13) }).Where({ $_.Trim() }))
-        if (-not $parts) { $parts = @($text.Trim()) }
-        foreach ($part in $parts) {
-            $lines.Add($part)
-            $shown.Add($tokenPattern.Replace($part, '$1REDACTED'))
-        }
-    }
-    if (-not $lines.Count) { return }
-    $arguments = [System.Collections.Generic.List[string]]::new()
-    $arguments.AddRange([string[]]('inspect', '--output', 'json'))
-    if ($Verify) { $arguments.Add('--verify') }
-    if ($Verb) { $arguments.Add("--verb=$Verb") }
-    if ($Header) { foreach ($pair in $Header.GetEnumerator()) { $arguments.Add("--header=$($pair.Key): $($pair.Value)") } }
-
-    $proc = Start-S3UpProcess $PSCmdlet $arguments $bound
-    $stderrTask = $proc.StandardError.ReadToEndAsync()
-    # Written in the background while results are read: s3presign answers as it reads, and a pipe it
-    # cannot write to would stop it reading ours.
-    $bytes = [System.Text.UTF8Encoding]::new($false).GetBytes([string]::Join("`n", $lines) + "`n")
-    $writeTask = $proc.StandardInput.BaseStream.WriteAsync($bytes, 0, $bytes.Length)
-    $inputOpen = $true
-    $reader = $proc.StandardOutput
-    $readTask = $reader.ReadLineAsync()
-    $answered = 0
-    $kindString, $kindNumber, $kindTrue, $kindFalse, $kindNull = [System.Text.Json.JsonValueKind[]]('String', 'Number', 'True', 'False', 'Null')
-    $invariant = [System.Globalization.CultureInfo]::InvariantCulture
-    $partNumber = 0
-    while ($true) {
-        if ($inputOpen) {
-            if ($writeTask.IsCompleted) {
-                $inputOpen = $false
-                try { $writeTask.Wait(); $proc.StandardInput.Close() }
-                catch { Write-Debug "stdin: $_" }   # the child is gone: its exit code and stderr say why
-            } elseif (-not $readTask.IsCompleted) {
-                # Until a result line arrives or all is written; short waits let Ctrl+C stop the pipeline.
-                $null = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($writeTask, $readTask), 200)
-                continue
-            }
-        }
-        while (-not $readTask.Wait(200)) { }
-        $json = $readTask.Result
-        if ($null -eq $json) { break }
-        $readTask = $reader.ReadLineAsync()
-        if (-not $json.Trim()) { continue }
-
-        try { $document = [System.Text.Json.JsonDocument]::Parse($json) }
-        catch { $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ProtocolError' "s3presign inspect wrote a line that is not JSON: $($_.Exception.GetBaseException().Message)" $null 'InvalidOperation')) }
-        try {
-            # Every member in one pass (much cheaper than a look-up per field): strings, numbers and
-            # booleans as such, null as $null, objects and arrays as JsonElements.
-            $v = @{}
-            foreach ($member in $document.RootElement.EnumerateObject()) {
-                $e = $member.Value
-                $kind = $e.ValueKind
-                $v[$member.Name] = if ($kind -eq $kindString) { $e.GetString() } elseif ($kind -eq $kindNumber) { $e.GetInt64() }
-                elseif ($kind -eq $kindTrue) { $true } elseif ($kind -eq $kindFalse) { $false } elseif ($kind -ne $kindNull) { $e }
-            }
-            $type = $v['type']
-            $index = if ($v['line'] -is [long]) { $v['line'] - 1 } else { -1 }
-            $target = if ($index -ge 0 -and $index -lt $shown.Count) { $shown[$index] } else { $null }
-            if ($type -eq 'inspection') {
-                $answered++
-                $overrides = [ordered]@{}
-                if ($v['overrides'] -is [System.Text.Json.JsonElement]) {
-                    foreach ($pair in $v['overrides'].EnumerateObject()) { $overrides[$pair.Name] = $pair.Value.GetString() }
-                }
-                $PSCmdlet.WriteObject([pscustomobject]@{
-                        PSTypeName       = 'S3PreSign.UrlInspection'
-                        SignatureVersion = $v['signature_version']
-                        Endpoint         = $v['endpoint']
-                        Bucket           = $v['bucket']
-                        Key              = $v['key']
-                        Region           = $v['region']
-                        AccessKeyId      = $v['access_key_id']
-                        SignedAt         = if ($v['signed_at']) { [System.DateTimeOffset]::Parse($v['signed_at'], $invariant).UtcDateTime }
-                        ExpiresAt        = if ($v['expires_at']) { [System.DateTimeOffset]::Parse($v['expires_at'], $invariant).UtcDateTime }
-                        ExpiresInSeconds = $v['expires_in_seconds']
-                        TimeLeft         = [timespan]::FromSeconds($(if ($v['seconds_left'] -gt 0) { $v['seconds_left'] } else { 0 }))
-                        Expired          = $v['expired'] -eq $true
-                        SignedHeaders    = [string[]]@(if ($v['signed_headers'] -is [System.Text.Json.JsonElement]) { foreach ($h in $v['signed_headers'].EnumerateArray()) { $h.GetString() } })
-                        VersionId        = $v['version_id']
-                        UploadId         = $v['upload_id']
-                        PartNumber       = if ([int]::TryParse([string]$v['part_number'], [ref]$partNumber)) { $partNumber } else { $v['part_number'] }   # as in the URL when not a number
-                        Overrides        = $overrides
-                        HasSessionToken  = $v['has_session_token'] -eq $true
-                        SignatureValid   = $v['signature_valid']
-                        VerifyNote       = $v['verify_note']
-                        Url              = $target
-                    })
-            } elseif ($type -eq 'error') {
-                $answered++
-                $code = [string]$v['code']
-                # "line 3: not a pre-signed URL: ..." -> the URL itself (token hidden), which says more.
-                $message = [string]$v['message'] -replace '^line \d+: ', ''
-                $display = if ($null -ne $target -and $target.Length -gt 200) { $target.Substring(0, 200) + '...' } else { $target }
-                $message = if ($message.StartsWith('not ')) { "'$display' is $message" } else { "'$display': $message" }
-                $PSCmdlet.WriteError((New-S3UpError $code $message $target))
-            } elseif ($type -eq 'fatal') {
-                $PSCmdlet.ThrowTerminatingError((New-S3UpError ([string]$v['code']) ([string]$v['message']) $null 'InvalidOperation'))
-            }   # other types: a later protocol version; ignored, as the protocol asks
-        } finally {
-            $document.Dispose()
-        }
-    }
-
-    while (-not $proc.WaitForExit(200)) { }
-    $proc.WaitForExit()
-    # Warnings are passed on; errors on standard error repeat the error records, except a fatal one (exit 2).
-    $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $bound
-    if ($proc.ExitCode -notin 0, 1 -or $answered -lt $lines.Count) {
-        if ($proc.ExitCode -ne 2) { $failure = $null }
-        if (-not $failure) {
-            $failure = New-S3UpError 'ProcessFailed' "s3presign inspect stopped after answering $answered of $($lines.Count) URL(s) (exit code $($proc.ExitCode))." $null 'InvalidOperation'
-        }
-        $PSCmdlet.ThrowTerminatingError($failure)
-    }
-}
-'@
 
 function New-S3PreSignedPost {
     <#
@@ -520,10 +260,18 @@ function New-S3PreSignedPost {
     Prints a ready-to-run curl command; replace LOCAL_FILE with the file to upload.
 
     .EXAMPLE
-    $post = New-S3PreSignedPost -Bucket uploads -KeyPrefix in/ -Metadata @{ owner = 'ops' } -Conditions @{ 'x-amz-meta-owner' = 'ops' }, @('starts-with', '$Content-Type', 'text/') -Fields @{ 'Content-Type' = 'text/csv' } -SuccessActionStatus 201
+    New-S3PreSignedPost -Bucket uploads -Key "in/$user/report.csv" -ContentType text/csv -Metadata @{ owner = $user } -Fields @{ 'Cache-Control' = 'no-cache' } -SuccessActionStatus 201
 
-    Adds user metadata (the x-amz-meta-owner field), extra policy conditions and a fixed Content-Type
-    field, and asks S3 to answer 201 with an XML description of the stored object.
+    Fixes the Content-Type, x-amz-meta-owner and Cache-Control fields in the policy, so the uploader
+    cannot change them, and asks S3 to answer 201 with an XML description of the stored object.
+
+    .EXAMPLE
+    $post = New-S3PreSignedPost -Bucket uploads -Key in/notes.txt -Conditions 'starts-with', '$x-amz-meta-tag', 'team-'
+    $post.Fields['x-amz-meta-tag'] = 'team-blue'
+
+    A condition of your own: the upload must carry an x-amz-meta-tag field that starts with team-. The form
+    has no such field yet, so it is added before the file. (A flat array is one condition; several are
+    given as hashtables, arrays or JSON strings.)
 
     .EXAMPLE
     $post = New-S3PreSignedPost -Bucket uploads -Key in/a.txt -AccessKey $id -SecretKey $secret -Region eu-west-1 -Expires (Get-Date).AddDays(3)
@@ -635,9 +383,119 @@ function New-S3PreSignedPost {
         [switch]$AsHtml
     )
 
-    $bound = $PSBoundParameters
-    Initialize-S3Up
-    . $S3UpPost
+    $arguments = [System.Collections.Generic.List[string]]::new()
+    $arguments.AddRange([string[]]('post', "--bucket=$Bucket", '--output', $(if ($AsHtml) { 'html' } else { 'json' })))
+    $keyText = if ($PSBoundParameters.ContainsKey('Key')) { $arguments.Add("--key=$Key"); $Key } else { $arguments.Add("--key-prefix=$KeyPrefix"); $KeyPrefix }
+
+    if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
+        $PSCmdlet.ThrowTerminatingError((New-S3UpError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
+    }
+    if ($PSBoundParameters.ContainsKey('Expires')) { $arguments.Add('--expires=' + (Format-S3UpInstant $Expires)) }
+    if ($PSBoundParameters.ContainsKey('ExpiresIn')) {
+        $lifetime = if ($ExpiresIn -is [timespan]) {
+            [string][long][Math]::Truncate(([timespan]$ExpiresIn).TotalSeconds)
+        } elseif ($ExpiresIn -is [decimal] -and -not ([string]$ExpiresIn).EndsWith('d', 'OrdinalIgnoreCase')) {
+            # `-ExpiresIn 7d` typed as an argument keeps its text; inside an expression 7d is the decimal 7.
+            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'invalid_expiry' "-ExpiresIn got the decimal number $($ExpiresIn): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." $ExpiresIn))
+        } elseif ($ExpiresIn -is [string] -or $ExpiresIn -is [ValueType]) {
+            [string]$ExpiresIn
+        } else {
+            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'invalid_expiry' "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name)." $ExpiresIn))
+        }
+        $arguments.Add("--expires-in=$lifetime")
+    }
+    if ($ContentLengthRange) {
+        if ($ContentLengthRange[0] -gt $ContentLengthRange[1]) {
+            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidContentLengthRange' "-ContentLengthRange is minimum, maximum: $($ContentLengthRange[0]) is above $($ContentLengthRange[1])." $ContentLengthRange))
+        }
+        $arguments.Add("--content-length-range=$($ContentLengthRange[0]),$($ContentLengthRange[1])")
+    }
+    if ($ContentType -and $ContentTypePrefix) {
+        $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ConflictingContentType' 'Give either -ContentType (exact) or -ContentTypePrefix, not both.' $null))
+    }
+    if ($ContentType) { $arguments.Add("--content-type=$ContentType") }
+    if ($ContentTypePrefix) { $arguments.Add("--content-type-prefix=$ContentTypePrefix") }
+    if ($Acl) { $arguments.Add("--acl=$Acl") }
+    if ($SuccessActionStatus) { $arguments.Add("--success-action-status=$SuccessActionStatus") }
+    if ($SuccessActionRedirect) { $arguments.Add("--success-action-redirect=$SuccessActionRedirect") }
+
+    # A [hashtable] has no order of its own: sorted, so the same call always makes the same form.
+    foreach ($pair in @(if ($Metadata -is [hashtable]) { $Metadata.GetEnumerator() | Sort-Object Key } elseif ($Metadata) { $Metadata.GetEnumerator() })) {
+        $name = [string]$pair.Key
+        if ($name.StartsWith('x-amz-meta-', 'OrdinalIgnoreCase')) { $name = $name.Substring(11) }
+        if ($name -notmatch '^[A-Za-z0-9_-]+$') {   # what s3presign url allows (post does not check)
+            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidMetadata' "-Metadata name '$($pair.Key)' is not a valid header name (letters, digits, - and _)." $pair.Key))
+        }
+        $arguments.Add("--metadata=$name=$($pair.Value)")
+    }
+    foreach ($pair in @(if ($Fields -is [hashtable]) { $Fields.GetEnumerator() | Sort-Object Key } elseif ($Fields) { $Fields.GetEnumerator() })) {
+        $name = [string]$pair.Key
+        if (-not $name -or $name.Contains('=')) {
+            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidField' "-Fields name '$name' must be non-empty and without '='." $pair.Key))
+        }
+        $arguments.Add("--field=$name=$($pair.Value)")
+    }
+    if ($Conditions) {
+        # A condition as JSON starts with [ or {; a flat array such as 'starts-with', '$key', 'x' (which
+        # PowerShell passes as three entries) is one condition.
+        $list = $Conditions
+        if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { $list = , $Conditions }
+        foreach ($condition in $list) {
+            $json = if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 }
+            $arguments.Add("--condition=$json")
+        }
+    }
+
+    $proc = $null
+    try {
+        $proc = Start-S3UpProcess $PSCmdlet $arguments $PSBoundParameters
+        $proc.StandardInput.Close()   # it reads nothing, and must not wait on ours
+        $stderrTask = $proc.StandardError.ReadToEndAsync()
+        $stdoutTask = $proc.StandardOutput.ReadToEndAsync()
+        while (-not $proc.WaitForExit(200)) { }   # short waits let Ctrl+C stop the command
+        $proc.WaitForExit()
+        $stdout = $stdoutTask.GetAwaiter().GetResult()
+        $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $PSBoundParameters $(if ($proc.ExitCode -eq 1) { $keyText })
+        if ($proc.ExitCode -eq 1 -and $failure) {
+            # The request itself is wrong (expiry out of range, ...): like a bad item of Get-S3PreSignedURL.
+            $PSCmdlet.WriteError($failure)
+            return
+        }
+        if ($proc.ExitCode -ne 0) {
+            if (-not $failure) { $failure = New-S3UpError 'ProcessFailed' "s3presign post failed (exit code $($proc.ExitCode)) without a message." $null 'InvalidOperation' }
+            $PSCmdlet.ThrowTerminatingError($failure)
+        }
+        if ($AsHtml) { return $stdout }
+
+        try { $document = [System.Text.Json.JsonDocument]::Parse($stdout) }
+        catch { $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ProtocolError' "s3presign post wrote no JSON result: $($_.Exception.GetBaseException().Message)" $null 'InvalidOperation')) }
+        try {
+            $root = $document.RootElement
+            $form = [ordered]@{}
+            foreach ($field in $root.GetProperty('fields').EnumerateObject()) { $form[$field.Name] = $field.Value.GetString() }
+            $optional = @{}
+            foreach ($name in 'curl', 'invoke_web_request') {
+                $value = [System.Text.Json.JsonElement]::new()
+                $optional[$name] = if ($root.TryGetProperty($name, [ref]$value) -and $value.ValueKind -eq 'String') { $value.GetString() }
+            }
+            [pscustomobject]@{
+                PSTypeName       = 'S3PreSign.PresignedPost'
+                Bucket           = $Bucket
+                Key              = $form['key']
+                Url              = $root.GetProperty('url').GetString()
+                Fields           = $form
+                SignedAt         = ConvertTo-S3UpDate $root.GetProperty('signed_at').GetString()
+                ExpiresAt        = ConvertTo-S3UpDate $root.GetProperty('expires_at').GetString()
+                Policy           = ConvertFrom-Json -InputObject $root.GetProperty('policy').GetRawText()
+                Curl             = $optional['curl']
+                InvokeWebRequest = $optional['invoke_web_request']
+            }
+        } finally {
+            $document.Dispose()
+        }
+    } finally {
+        Stop-S3UpProcess $proc
+    }
 }
 
 function ConvertFrom-S3PreSignedURL {
@@ -652,11 +510,12 @@ function ConvertFrom-S3PreSignedURL {
     ExpiresAt (UTC), ExpiresInSeconds, TimeLeft, Expired, SignedHeaders, VersionId, UploadId, PartNumber,
     Overrides (the response-... parameters, decoded), HasSessionToken, SignatureValid, VerifyNote and Url.
 
-    Nothing is sent over the network. A session token in a URL is never shown: HasSessionToken says whether
-    there is one, and in the Url property its value is replaced by REDACTED.
+    The URLs are never requested: all of this is read from their text (TimeLeft and Expired as of the run).
+    A session token in a URL is never shown: HasSessionToken says whether there is one, and in the Url
+    property (and in error messages) its value is replaced by REDACTED.
 
     With -Verify the signatures are checked offline with your credentials (a profile, or -AccessKey and
-    -SecretKey): SignatureValid is then $true or $false, or $null with the reason in VerifyNote (a URL
+    -SecretKey; only getting SSO or role credentials may contact AWS): SignatureValid is then $true or $false, or $null with the reason in VerifyNote (a URL
     signed with another access key, a signed header whose value -Header does not give, a SigV2 URL).
 
     URLs come from -Url, from piped strings (a string with several lines gives one URL per line) or from
@@ -694,7 +553,7 @@ function ConvertFrom-S3PreSignedURL {
     The session token of temporary credentials given with -AccessKey and -SecretKey. Never shown.
 
     .PARAMETER Region
-    The region for the credentials, when the profile and environment set none.
+    A region for getting the credentials, where a profile needs one. A URL is checked for the region it names.
 
     .EXAMPLE
     Get-S3PreSignedURL -Bucket reports -Key 'q1/summary.pdf' -ExpiresIn 7d | ConvertFrom-S3PreSignedURL
@@ -777,9 +636,128 @@ function ConvertFrom-S3PreSignedURL {
     }
 
     end {
-        $bound = $PSBoundParameters
-        Initialize-S3Up
-        . $S3UpInspect
+        # One URL per line of each text; a text with nothing but blanks (an empty CSV cell) goes as is, for
+        # s3presign to report. $shown: each line with its session token's value hidden.
+        $lines = [System.Collections.Generic.List[string]]::new()
+        $shown = [System.Collections.Generic.List[string]]::new()
+        $tokenPattern = [regex]::new('(?i)([?&]x-amz-security-token=)[^&#]*')
+        foreach ($text in $texts) {
+            $parts = @($text.Split([char]10).ForEach({ $_.TrimEnd([char]13) }).Where({ $_.Trim() }))
+            if (-not $parts) { $parts = @($text.Trim()) }
+            foreach ($part in $parts) {
+                $lines.Add($part)
+                $shown.Add($tokenPattern.Replace($part, '$1REDACTED'))
+            }
+        }
+        if (-not $lines.Count) { return }
+        $arguments = [System.Collections.Generic.List[string]]::new()
+        $arguments.AddRange([string[]]('inspect', '--output', 'json'))
+        if ($Verify) { $arguments.Add('--verify') }
+        if ($Verb) { $arguments.Add("--verb=$Verb") }
+        if ($Header) { foreach ($pair in $Header.GetEnumerator()) { $arguments.Add("--header=$($pair.Key): $($pair.Value)") } }
+
+        $proc = Start-S3UpProcess $PSCmdlet $arguments $PSBoundParameters
+        $stderrTask = $proc.StandardError.ReadToEndAsync()
+        # Written in the background while results are read: s3presign answers as it reads, and a pipe it
+        # cannot write to would stop it reading ours.
+        $bytes = [System.Text.UTF8Encoding]::new($false).GetBytes([string]::Join("`n", $lines) + "`n")
+        $writeTask = $proc.StandardInput.BaseStream.WriteAsync($bytes, 0, $bytes.Length)
+        $inputOpen = $true
+        $reader = $proc.StandardOutput
+        $readTask = $reader.ReadLineAsync()
+        $answered = 0
+        $kindString, $kindNumber, $kindTrue, $kindFalse, $kindNull = [System.Text.Json.JsonValueKind[]]('String', 'Number', 'True', 'False', 'Null')
+        $invariant = [System.Globalization.CultureInfo]::InvariantCulture
+        $partNumber = 0
+        while ($true) {
+            if ($inputOpen) {
+                if ($writeTask.IsCompleted) {
+                    $inputOpen = $false
+                    try { $writeTask.Wait(); $proc.StandardInput.Close() }
+                    catch { Write-Debug "stdin: $_" }   # the child is gone: its exit code and stderr say why
+                } elseif (-not $readTask.IsCompleted) {
+                    # Until a result line arrives or all is written; short waits let Ctrl+C stop the pipeline.
+                    $null = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($writeTask, $readTask), 200)
+                    continue
+                }
+            }
+            while (-not $readTask.Wait(200)) { }
+            $json = $readTask.Result
+            if ($null -eq $json) { break }
+            $readTask = $reader.ReadLineAsync()
+            if (-not $json.Trim()) { continue }
+
+            try { $document = [System.Text.Json.JsonDocument]::Parse($json) }
+            catch { $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ProtocolError' "s3presign inspect wrote a line that is not JSON: $($_.Exception.GetBaseException().Message)" $null 'InvalidOperation')) }
+            try {
+                # Every member in one pass (much cheaper than a look-up per field): strings, numbers and
+                # booleans as such, null as $null, objects and arrays as JsonElements.
+                $v = @{}
+                foreach ($member in $document.RootElement.EnumerateObject()) {
+                    $e = $member.Value
+                    $kind = $e.ValueKind
+                    $v[$member.Name] = if ($kind -eq $kindString) { $e.GetString() } elseif ($kind -eq $kindNumber) { $e.GetInt64() }
+                    elseif ($kind -eq $kindTrue) { $true } elseif ($kind -eq $kindFalse) { $false } elseif ($kind -ne $kindNull) { $e }
+                }
+                $type = $v['type']
+                $index = if ($v['line'] -is [long]) { $v['line'] - 1 } else { -1 }
+                $target = if ($index -ge 0 -and $index -lt $shown.Count) { $shown[$index] } else { $null }
+                if ($type -eq 'inspection') {
+                    $answered++
+                    $overrides = [ordered]@{}
+                    if ($v['overrides'] -is [System.Text.Json.JsonElement]) {
+                        foreach ($pair in $v['overrides'].EnumerateObject()) { $overrides[$pair.Name] = $pair.Value.GetString() }
+                    }
+                    $PSCmdlet.WriteObject([pscustomobject]@{
+                            PSTypeName       = 'S3PreSign.UrlInspection'
+                            SignatureVersion = $v['signature_version']
+                            Endpoint         = $v['endpoint']
+                            Bucket           = $v['bucket']
+                            Key              = $v['key']
+                            Region           = $v['region']
+                            AccessKeyId      = $v['access_key_id']
+                            SignedAt         = if ($v['signed_at']) { [System.DateTimeOffset]::Parse($v['signed_at'], $invariant).UtcDateTime }
+                            ExpiresAt        = if ($v['expires_at']) { [System.DateTimeOffset]::Parse($v['expires_at'], $invariant).UtcDateTime }
+                            ExpiresInSeconds = $v['expires_in_seconds']
+                            TimeLeft         = [timespan]::FromSeconds($(if ($v['seconds_left'] -gt 0) { $v['seconds_left'] } else { 0 }))
+                            Expired          = $v['expired'] -eq $true
+                            SignedHeaders    = [string[]]@(if ($v['signed_headers'] -is [System.Text.Json.JsonElement]) { foreach ($h in $v['signed_headers'].EnumerateArray()) { $h.GetString() } })
+                            VersionId        = $v['version_id']
+                            UploadId         = $v['upload_id']
+                            PartNumber       = if ([int]::TryParse([string]$v['part_number'], [ref]$partNumber)) { $partNumber } else { $v['part_number'] }   # as in the URL when not a number
+                            Overrides        = $overrides
+                            HasSessionToken  = $v['has_session_token'] -eq $true
+                            SignatureValid   = $v['signature_valid']
+                            VerifyNote       = $v['verify_note']
+                            Url              = $target
+                        })
+                } elseif ($type -eq 'error') {
+                    $answered++
+                    $code = [string]$v['code']
+                    # "line 3: not a pre-signed URL: ..." -> the URL itself (token hidden), which says more.
+                    $message = [string]$v['message'] -replace '^line \d+: ', ''
+                    $display = if ($null -ne $target -and $target.Length -gt 200) { $target.Substring(0, 200) + '...' } else { $target }
+                    $message = if ($message.StartsWith('not ')) { "'$display' is $message" } else { "'$display': $message" }
+                    $PSCmdlet.WriteError((New-S3UpError $code $message $target))
+                } elseif ($type -eq 'fatal') {
+                    $PSCmdlet.ThrowTerminatingError((New-S3UpError ([string]$v['code']) ([string]$v['message']) $null 'InvalidOperation'))
+                }   # other types: a later protocol version; ignored, as the protocol asks
+            } finally {
+                $document.Dispose()
+            }
+        }
+
+        while (-not $proc.WaitForExit(200)) { }
+        $proc.WaitForExit()
+        # Warnings are passed on; errors on standard error repeat the error records, except a fatal one (exit 2).
+        $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $PSBoundParameters
+        if ($proc.ExitCode -notin 0, 1 -or $answered -lt $lines.Count) {
+            if ($proc.ExitCode -ne 2) { $failure = $null }
+            if (-not $failure) {
+                $failure = New-S3UpError 'ProcessFailed' "s3presign inspect stopped after answering $answered of $($lines.Count) URL(s) (exit code $($proc.ExitCode))." $null 'InvalidOperation'
+            }
+            $PSCmdlet.ThrowTerminatingError($failure)
+        }
     }
 
     clean {

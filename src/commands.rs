@@ -12,7 +12,10 @@ use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
 use crate::session::Session;
 use crate::signer::Signer;
-use crate::{batch, errors, expiry, inspect, multipart, output, post_policy, request, session};
+use crate::{
+    batch, errors, expiry, inspect, multipart, output, post_policy, request, request_options,
+    session,
+};
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
@@ -283,6 +286,21 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
                 Err(why) => return usage(format!("--condition: {why}")),
             },
             Err(e) => return usage(format!("--condition '{text}' is not JSON: {e}")),
+        }
+    }
+    if let Err(e) = request::check_bucket(&args.bucket) {
+        return usage(e.message);
+    }
+    for (name, value) in &args.metadata {
+        if let Err(e) = request_options::check_metadata(name, value) {
+            return usage(e.message);
+        }
+    }
+    if let Some(status) = args.success_action_status.as_deref() {
+        if !["200", "201", "204"].contains(&status) {
+            return usage(format!(
+                "--success-action-status {status}: S3 answers a form upload with 200, 201 or 204"
+            ));
         }
     }
     let spec = match request::expiry_spec(

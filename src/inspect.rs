@@ -57,6 +57,8 @@ pub struct ParsedUrl {
     signed_at: Option<DateTime<Utc>>,
     scope_region: Option<String>,
     scope_service: Option<String>,
+    /// The URL's own X-Amz-Security-Token: signed into the URL, so checking needs it. Never shown.
+    session_token: Option<String>,
 }
 
 pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
@@ -193,6 +195,7 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
         signed_at: signing.signed_at,
         scope_region: signing.region,
         scope_service: signing.service,
+        session_token: get("X-Amz-Security-Token"),
     })
 }
 
@@ -246,6 +249,7 @@ pub fn verify(
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
+    let mut signer = signer.with_session_token(parsed.session_token.clone());
     let again = signer.presign_url(&SignInput {
         method: verb,
         url: &url,

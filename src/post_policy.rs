@@ -50,6 +50,8 @@ pub struct SignedPost {
     pub fields: Vec<(String, String)>,
     pub policy: Value,
     pub expires_at: DateTime<Utc>,
+    /// With a Content-Type prefix rule, the form's Content-Type must become the file's own type.
+    pub content_type_from_file: bool,
 }
 
 /// The fields and the policy conditions, built side by side.
@@ -183,11 +185,13 @@ pub fn sign(
     } else {
         format!("{base_url}/")
     };
+    let content_type_from_file = matches!(request.content_type, Some(ContentTypeRule::Prefix(_)));
     Ok(SignedPost {
         url,
         fields,
         policy,
         expires_at,
+        content_type_from_file,
     })
 }
 
@@ -248,7 +252,15 @@ pub fn html(post: &SignedPost) -> String {
             escape(value)
         ));
     }
-    page.push_str("  <input type=\"file\" name=\"file\">\n  <input type=\"submit\" value=\"Upload\">\n</form>\n</body>\n</html>\n");
+    // Under a Content-Type prefix, the type the browser gives the chosen file is what is sent.
+    let on_change = if post.content_type_from_file {
+        " onchange=\"this.form.elements['Content-Type'].value = this.files.length ? this.files[0].type : ''\""
+    } else {
+        ""
+    };
+    page.push_str(&format!(
+        "  <input type=\"file\" name=\"file\"{on_change}>\n  <input type=\"submit\" value=\"Upload\">\n</form>\n</body>\n</html>\n"
+    ));
     page
 }
 

@@ -195,7 +195,7 @@ pub struct Request {
 /// Refuses names that no S3 bucket can have. Deliberately wider than today's naming rules:
 /// buckets created in us-east-1 before 2018 may have capitals and underscores and be up to 255
 /// characters long. Access point and Outposts ARNs pass through to endpoint resolution.
-fn check_bucket(bucket: &str) -> Result<(), ItemError> {
+pub fn check_bucket(bucket: &str) -> Result<(), ItemError> {
     if bucket.starts_with("arn:") {
         return Ok(());
     }

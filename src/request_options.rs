@@ -258,7 +258,7 @@ fn check_base64_digest(field: &str, value: &str, bytes: usize) -> Result<(), Ite
 }
 
 /// Metadata travels as HTTP headers: names are header tokens, values printable ASCII.
-fn check_metadata(name: &str, value: &str) -> Result<(), ItemError> {
+pub fn check_metadata(name: &str, value: &str) -> Result<(), ItemError> {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if name.is_empty() || !name.chars().all(token) {
         return Err(invalid(

@@ -181,3 +181,31 @@ fn a_session_token_is_reported_but_never_shown() {
         );
     }
 }
+
+#[test]
+fn verifies_urls_made_with_temporary_credentials() {
+    let url = {
+        let run = s3presign()
+            .with_example_keys()
+            .env("AWS_SESSION_TOKEN", "the-token-inside")
+            .args(["url", "--bucket", "my-bucket", "--key", "k"])
+            .run();
+        run.expect_code(0);
+        run.stdout.trim_end().to_string()
+    };
+    // The checker holds the same keys but no token, or another one: the URL's own token counts.
+    for token in ["", "another-token"] {
+        let run = s3presign()
+            .with_example_keys()
+            .env("AWS_SESSION_TOKEN", token)
+            .args(["inspect", "--verify", &url])
+            .run();
+        run.expect_code(0);
+        assert_eq!(
+            run.records()[0]["signature_valid"],
+            true,
+            "checker token {token:?}"
+        );
+        assert!(!run.stdout.contains("the-token-inside"));
+    }
+}

@@ -310,3 +310,63 @@ fn html_curl_and_powershell_outputs() {
         ps.stdout
     );
 }
+
+#[test]
+fn post_checks_bucket_metadata_and_status_like_url_does() {
+    for (args, expected) in [
+        (
+            &["--bucket", "Bad_Bucket!", "--key", "a"][..],
+            "not a valid bucket name",
+        ),
+        (
+            &[
+                "--bucket",
+                "my-bucket",
+                "--key",
+                "a",
+                "--metadata",
+                "bad name=x",
+            ][..],
+            "not a valid header name",
+        ),
+        (
+            &[
+                "--bucket",
+                "my-bucket",
+                "--key",
+                "a",
+                "--success-action-status",
+                "500",
+            ][..],
+            "200, 201 or 204",
+        ),
+    ] {
+        let run = s3presign()
+            .with_example_keys()
+            .args(["post"])
+            .args(args)
+            .run();
+        run.expect_code(2);
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+    }
+    let html = s3presign()
+        .with_example_keys()
+        .args([
+            "post",
+            "--bucket",
+            "my-bucket",
+            "--key-prefix",
+            "in/",
+            "--content-type-prefix",
+            "image/",
+            "--output",
+            "html",
+        ])
+        .run();
+    html.expect_code(0);
+    assert!(
+        html.stdout.contains("this.files[0].type"),
+        "the page takes the file's own type: {}",
+        html.stdout
+    );
+}

@@ -200,6 +200,19 @@ impl Signer {
         hex
     }
 
+    /// The same keys with another session token (or none): checking a URL needs the token that
+    /// is inside it.
+    pub fn with_session_token(&self, token: Option<String>) -> Signer {
+        let c = &self.credentials;
+        Signer::new(Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            token,
+            c.expiry(),
+            "inspect",
+        ))
+    }
+
     pub fn access_key_id(&self) -> &str {
         self.credentials.access_key_id()
     }

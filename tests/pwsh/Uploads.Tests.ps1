@@ -64,7 +64,7 @@ Describe 'The upload and audit commands in the module' {
         $exported | Should -Contain 'New-S3PreSignedPost'
         $exported | Should -Contain 'ConvertFrom-S3PreSignedURL'
         $exported | Should -Contain 'Get-S3PreSignedURL'
-        $exported | Should -Not -Contain 'Initialize-S3Up'
+        $exported | Should -Not -Contain 'Start-S3UpProcess'
         (Get-Command New-S3PreSignedPost).Verb | Should -BeIn (Get-Verb).Verb
         (Get-Command ConvertFrom-S3PreSignedURL).Verb | Should -BeIn (Get-Verb).Verb
     }
@@ -105,18 +105,6 @@ Describe 'The upload and audit commands in the module' {
         $inspect['Url'].Aliases | Should -Contain 'PresignedUrl'
         $inspect['ProfileName'].Aliases | Should -Be @('Profile', 'StoredCredentials', 'AWSProfileName')
         $inspect['AccessKey'].ParameterSets.Keys | Should -Be @('AccessKey')
-    }
-
-    It 'keeps its implementation as text that parses, compiled only when first used' {
-        $module = Get-Module S3PreSign
-        $source = & $module { $S3UpSource }
-        $tokens = $null
-        $errors = $null
-        $null = [System.Management.Automation.Language.Parser]::ParseInput($source, [ref]$tokens, [ref]$errors)
-        $errors | Should -BeNullOrEmpty
-        # A fresh import has compiled nothing yet.
-        $fresh = Import-Module $ModuleManifest -Force -PassThru
-        & $fresh { $null -eq $S3UpPost } | Should -BeTrue
     }
 
     It 'has default table views for S3PreSign.PresignedPost and S3PreSign.UrlInspection' {
@@ -217,6 +205,7 @@ Describe 'New-S3PreSignedPost' {
         $post = New-S3PreSignedPost -Bucket $Bucket -Key k -Metadata ([ordered]@{ zeta = '1'; alpha = '2' })
         @($post.Fields.Keys | Where-Object { $_ -like 'x-amz-meta-*' }) | Should -Be @('x-amz-meta-zeta', 'x-amz-meta-alpha')
         { New-S3PreSignedPost -Bucket $Bucket -Key k -Metadata @{ 'two words' = 'x' } } | Should -Throw -ErrorId 'InvalidMetadata,New-S3PreSignedPost'
+        { New-S3PreSignedPost -Bucket $Bucket -Key k -Metadata @{ 'a=b' = 'x' } } | Should -Throw -ErrorId 'InvalidMetadata,New-S3PreSignedPost'
     }
 
     It 'adds -Fields, -Acl, -SuccessActionStatus and -SuccessActionRedirect as fields fixed by the policy' {
@@ -333,9 +322,9 @@ Describe 'New-S3PreSignedPost' {
         $post.InvokeWebRequest | Should -Match "'x-amz-signature' = '$($post.Fields['x-amz-signature'])'; 'file' = Get-Item LOCAL_FILE"
     }
 
-    It 'sends with Invoke-WebRequest -Form its fields in form order and the file last' {
+    It 'sends with Invoke-WebRequest -Form its fields in form order and the file last' -Skip:$IsWindows {
         # What -Form puts on the wire, caught by a local listener (the S3 test server cannot parse it; see
-        # Send-Form below).
+        # Send-Form below). Not on Windows, where HttpListener needs a URL reservation.
         $post = New-S3PreSignedPost -Bucket $Bucket -KeyPrefix in/ -Metadata @{ owner = 'ops' } -ContentTypePrefix text/
         $post.Fields['Content-Type'] = 'text/csv'
         $file = New-TestUpload 'form.bin' 300
