@@ -84,7 +84,7 @@ function Get-S3UpFailure {
     # the warning stream. The ErrorId comes from the message (the program prints no code for a failed
     # single command); secrets given as parameters are masked, should a message ever hold one.
     param([System.Management.Automation.PSCmdlet]$Cmdlet, [string]$Stderr, [int]$ExitCode, [System.Collections.IDictionary]$Bound,
-        [object]$Target)
+        [object]$Target, [string]$Stdout)
     foreach ($secret in $Bound['SecretKey'], $Bound['SessionToken']) { if ($secret -and $secret.Length -ge 8) { $Stderr = $Stderr.Replace($secret, '***') } }
     $messages = [System.Collections.Generic.List[string]]::new()
     $continues = $false
@@ -97,6 +97,24 @@ function Get-S3UpFailure {
     }
     if (-not $messages.Count) { return $null }
     $message = $messages -join "`n"
+    # With JSON output the program reports the failure as a record with its stable code: use it.
+    $code = $null
+    if ($Stdout) {
+        try {
+            $record = [System.Text.Json.JsonDocument]::Parse(($Stdout -split '\r?\n')[0]).RootElement
+            $value = [System.Text.Json.JsonElement]::new()
+            if ($record.TryGetProperty('code', [ref]$value)) { $code = $value.GetString() }
+        } catch { $code = $null }
+    }
+    # ('usage' is generic: the message says more, e.g. which --condition is wrong.)
+    if ($code -and $code -ne 'usage') {
+        $category = switch ($code) {
+            'unknown_profile' { 'ObjectNotFound' } 'no_credentials' { 'AuthenticationError' }
+            'credentials_expire_first' { 'InvalidOperation' } 'signing' { 'InvalidOperation' }
+            default { 'InvalidArgument' }
+        }
+        return New-S3UpError $code $message $Target $category
+    }
     $id, $category = switch -Regex ($message) {
         '--condition' { 'InvalidPolicy', 'InvalidArgument'; break }
         "profile '.*' was not found" { 'unknown_profile', 'ObjectNotFound'; break }
@@ -455,7 +473,7 @@ function New-S3PreSignedPost {
         while (-not $proc.WaitForExit(200)) { }   # short waits let Ctrl+C stop the command
         $proc.WaitForExit()
         $stdout = $stdoutTask.GetAwaiter().GetResult()
-        $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $PSBoundParameters $(if ($proc.ExitCode -eq 1) { $keyText })
+        $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $PSBoundParameters $(if ($proc.ExitCode -eq 1) { $keyText }) $(if (-not $AsHtml) { $stdout })
         if ($proc.ExitCode -eq 1 -and $failure) {
             # The request itself is wrong (expiry out of range, ...): like a bad item of Get-S3PreSignedURL.
             $PSCmdlet.WriteError($failure)

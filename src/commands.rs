@@ -43,9 +43,11 @@ pub fn main() -> ExitCode {
 }
 
 fn run_url(args: cli::UrlArgs) -> ExitCode {
+    // With JSON output, failures are JSON records too, so a program reading it gets the code.
+    let json = args.output == OutputFormat::Json;
     let mut presigner = match setup(&args.session) {
         Ok(p) => p,
-        Err(e) => return report_setup_error(&e, false),
+        Err(e) => return report_setup_error(&e, json),
     };
     let request = match args.request.to_fields().validate() {
         Ok(r) => r,
@@ -62,19 +64,13 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
                 "--key"
             };
             let usage = SetupError::new(SetupErrorKind::Usage, format!("{flag} is required"));
-            return report_setup_error(&usage, false);
+            return report_setup_error(&usage, json);
         }
-        Err(e) => {
-            eprintln!("s3presign: error: {e}");
-            return ExitCode::ItemsFailed;
-        }
+        Err(e) => return report_item_error(&e, json),
     };
     let presigned = match presigner.presign(request) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("s3presign: error: {e}");
-            return ExitCode::ItemsFailed;
-        }
+        Err(e) => return report_item_error(&e, json),
     };
     for warning in &presigned.warnings {
         eprintln!("s3presign: warning: {}", warning.message);
@@ -147,7 +143,7 @@ fn load_session(flags: &SessionFlags) -> Result<(tokio::runtime::Runtime, Sessio
 fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
     let (runtime, session) = match load_session(&args.session) {
         Ok(s) => s,
-        Err(e) => return report_setup_error(&e, false),
+        Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
     };
     let created = runtime.block_on(multipart::create(
         &session,
@@ -190,7 +186,7 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
                     SetupErrorKind::Usage,
                     format!("--header '{header}' is not 'Name: value'"),
                 );
-                return report_setup_error(&usage, false);
+                return report_setup_error(&usage, args.output == OutputFormat::Json);
             }
         }
     }
@@ -205,7 +201,7 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
                 let key_id = session.credentials.access_key_id().to_string();
                 verifier = Some((Signer::new(session.credentials), key_id));
             }
-            Err(e) => return report_setup_error(&e, false),
+            Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
         }
     }
     let urls: Box<dyn Iterator<Item = String>> = if args.urls.is_empty() {
@@ -275,8 +271,9 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
 }
 
 fn run_post(args: cli::PostArgs) -> ExitCode {
+    let json = args.output == cli::PostOutput::Json;
     let usage = |message: String| {
-        report_setup_error(&SetupError::new(SetupErrorKind::Usage, message), false)
+        report_setup_error(&SetupError::new(SetupErrorKind::Usage, message), json)
     };
     let mut extra_conditions = Vec::new();
     for text in &args.conditions {
@@ -289,11 +286,11 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         }
     }
     if let Err(e) = request::check_bucket(&args.bucket) {
-        return usage(e.message);
+        return report_item_error(&e, json);
     }
     for (name, value) in &args.metadata {
         if let Err(e) = request_options::check_metadata(name, value) {
-            return usage(e.message);
+            return report_item_error(&e, json);
         }
     }
     if let Some(status) = args.success_action_status.as_deref() {
@@ -318,19 +315,16 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         .transpose()
     {
         Ok(t) => t,
-        Err(e) => return report_setup_error(&e, false),
+        Err(e) => return report_setup_error(&e, json),
     };
     let (_, session) = match load_session(&args.session) {
         Ok(s) => s,
-        Err(e) => return report_setup_error(&e, false),
+        Err(e) => return report_setup_error(&e, json),
     };
     let signed_at = start_time.unwrap_or_else(Utc::now).trunc_subsecs(0);
     let expiry = match expiry::resolve(&spec, signed_at) {
         Ok(e) => e,
-        Err(e) => {
-            eprintln!("s3presign: error: {e}");
-            return ExitCode::ItemsFailed;
-        }
+        Err(e) => return report_item_error(&e, json),
     };
     if let Some(credentials_end) = session
         .credentials_expire_at
@@ -343,18 +337,18 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
             expiry::format_utc(credentials_end)
         );
         if args.session.strict_expiry {
-            eprintln!("s3presign: error: {message} (refused because of --strict-expiry)");
-            return ExitCode::ItemsFailed;
+            let error = errors::ItemError::new(
+                ItemErrorKind::CredentialsExpireFirst,
+                format!("{message} (refused because of --strict-expiry)"),
+            );
+            return report_item_error(&error, json);
         }
         eprintln!("s3presign: warning: {message}");
     }
     let mut endpoints = EndpointResolver::new(endpoint_options(&args.session, &session));
     let endpoint = match endpoints.resolve(&args.bucket) {
         Ok(e) => e,
-        Err(e) => {
-            eprintln!("s3presign: error: {e}");
-            return ExitCode::ItemsFailed;
-        }
+        Err(e) => return report_item_error(&e, json),
     };
     let request = post_policy::PostRequest {
         bucket: args.bucket.clone(),
@@ -413,7 +407,17 @@ fn parse_start_time(text: &str) -> Result<DateTime<Utc>, SetupError> {
         .map_err(|m| SetupError::new(SetupErrorKind::Usage, format!("--start-time: {m}")))
 }
 
-/// Setup errors go to stderr; in batch mode also to stdout as a `fatal` record, so that a
+/// A request that could not be signed: stderr, and with JSON output also an `error` record.
+fn report_item_error(error: &errors::ItemError, as_record: bool) -> ExitCode {
+    eprintln!("s3presign: error: {error}");
+    if as_record {
+        let mut stdout = io::stdout().lock();
+        let _ = output::write_error(&mut stdout, 1, error, None).and_then(|_| stdout.flush());
+    }
+    ExitCode::ItemsFailed
+}
+
+/// Setup errors go to stderr; in batch mode (and with JSON output) also to stdout as a `fatal` record, so that a
 /// program reading the protocol learns why there are no results.
 fn report_setup_error(error: &SetupError, as_record: bool) -> ExitCode {
     eprintln!("s3presign: error: {error}");

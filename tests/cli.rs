@@ -328,3 +328,57 @@ fn endpoint_flags_shape_the_url() {
     .starts_with("https://minio.example.com:9000/b-1/a/b?"));
     assert!(url(&["--version-id", "3/L4kqtJl+cB"]).contains("versionId=3%2FL4kqtJl%2BcB&"));
 }
+
+#[test]
+fn json_output_reports_failures_as_records_with_codes() {
+    let too_far = s3presign()
+        .with_example_keys()
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--expires-in",
+            "8d",
+            "--output",
+            "json",
+        ])
+        .run();
+    too_far.expect_code(1);
+    let r = &too_far.records()[0];
+    assert_eq!(
+        (r["type"].as_str(), r["code"].as_str()),
+        (Some("error"), Some("expiry_too_far"))
+    );
+
+    let no_profile = s3presign()
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--profile",
+            "absent",
+            "--output",
+            "json",
+        ])
+        .run();
+    no_profile.expect_code(2);
+    let r = &no_profile.records()[0];
+    assert_eq!(
+        (r["type"].as_str(), r["code"].as_str()),
+        (Some("fatal"), Some("unknown_profile"))
+    );
+
+    let plain = s3presign()
+        .with_example_keys()
+        .args(["url", "--bucket", "b-1", "--key", "k", "--expires-in", "8d"])
+        .run();
+    plain.expect_code(1);
+    assert!(
+        plain.stdout.is_empty(),
+        "the bare-URL output stays empty on failure"
+    );
+}

@@ -313,9 +313,11 @@ fn html_curl_and_powershell_outputs() {
 
 #[test]
 fn post_checks_bucket_metadata_and_status_like_url_does() {
-    for (args, expected) in [
+    let cases: [(&[&str], i32, &str, &str); 4] = [
         (
-            &["--bucket", "Bad_Bucket!", "--key", "a"][..],
+            &["--bucket", "Bad_Bucket!", "--key", "a"],
+            1,
+            "invalid_bucket",
             "not a valid bucket name",
         ),
         (
@@ -326,7 +328,9 @@ fn post_checks_bucket_metadata_and_status_like_url_does() {
                 "a",
                 "--metadata",
                 "bad name=x",
-            ][..],
+            ],
+            1,
+            "invalid_header",
             "not a valid header name",
         ),
         (
@@ -337,17 +341,28 @@ fn post_checks_bucket_metadata_and_status_like_url_does() {
                 "a",
                 "--success-action-status",
                 "500",
-            ][..],
+            ],
+            2,
+            "usage",
             "200, 201 or 204",
         ),
-    ] {
+        (
+            &["--bucket", "my-bucket", "--key", "a", "--expires-in", "8d"],
+            1,
+            "expiry_too_far",
+            "at most 7 days",
+        ),
+    ];
+    for (args, exit, code, expected) in cases {
         let run = s3presign()
             .with_example_keys()
             .args(["post"])
             .args(args)
             .run();
-        run.expect_code(2);
+        run.expect_code(exit);
         assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        // The JSON output carries the failure as a record with its code.
+        assert_eq!(run.records()[0]["code"], code, "{args:?}: {}", run.stdout);
     }
     let html = s3presign()
         .with_example_keys()
