@@ -604,6 +604,56 @@ function Get-S3PreSignedURL {
     .PARAMETER ContentType
     For PUT: the Content-Type the uploader must send; it is signed, and listed in the Headers property.
 
+    .PARAMETER ResponseContentDisposition
+    GET: the Content-Disposition S3 answers with, e.g. 'attachment; filename="report.pdf"' (download as).
+    Signed into the URL. Alias: ResponseHeaderOverrides_ContentDisposition.
+
+    .PARAMETER ResponseContentType
+    GET: the Content-Type S3 answers with. Alias: ResponseHeaderOverrides_ContentType.
+
+    .PARAMETER ResponseCacheControl
+    GET: the Cache-Control S3 answers with. Alias: ResponseHeaderOverrides_CacheControl.
+
+    .PARAMETER ResponseContentLanguage
+    GET: the Content-Language S3 answers with. Alias: ResponseHeaderOverrides_ContentLanguage.
+
+    .PARAMETER ResponseContentEncoding
+    GET: the Content-Encoding S3 answers with. Alias: ResponseHeaderOverrides_ContentEncoding.
+
+    .PARAMETER ResponseExpires
+    GET: the Expires header S3 answers with. Alias: ResponseHeaderOverrides_Expires.
+
+    .PARAMETER UploadId
+    A multipart upload (from `s3presign multipart create`): with -Verb PUT and -PartNumber, a URL for
+    that part; with -Verb POST, a URL to complete the upload; with -Verb DELETE, to abort it.
+
+    .PARAMETER PartNumber
+    The part (1-10000) to upload, with -UploadId and -Verb PUT.
+
+    .PARAMETER ServerSideEncryption
+    PUT: AES256, aws:kms or aws:kms:dsse (x-amz-server-side-encryption). Alias: ServerSideEncryptionMethod.
+
+    .PARAMETER ServerSideEncryptionKeyManagementServiceKeyId
+    PUT: the KMS key for -ServerSideEncryption aws:kms.
+
+    .PARAMETER StorageClass
+    PUT: the storage class, e.g. STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR.
+
+    .PARAMETER Acl
+    PUT: a canned ACL, e.g. bucket-owner-full-control. Alias: CannedACLName.
+
+    .PARAMETER Metadata
+    PUT: user metadata; each entry becomes a signed x-amz-meta-NAME header.
+
+    .PARAMETER ContentMD5
+    PUT: the base64 MD5 of the body, which S3 then checks.
+
+    .PARAMETER ChecksumSHA256
+    PUT: the base64 SHA-256 of the body (x-amz-checksum-sha256), which S3 then checks.
+
+    .PARAMETER RequesterPays
+    The requester, not the bucket owner, pays for the request (x-amz-request-payer).
+
     .PARAMETER StrictExpiry
     Fail items whose URL would outlive the signing credentials instead of only warning.
 
@@ -681,7 +731,7 @@ function Get-S3PreSignedURL {
         # (PowerShell's d suffix); casting the argument to [string] recovers the typed text "7d".
         [object]$ExpiresIn,
 
-        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE')]
+        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')]
         [string]$Verb = 'GET',
 
         [Parameter(ParameterSetName = 'Profile')]
@@ -722,6 +772,38 @@ function Get-S3PreSignedURL {
 
         [ValidateNotNullOrEmpty()]
         [string]$ContentType,
+
+        # GET: the response headers S3 answers with (signed into the URL).
+        [Alias('ResponseHeaderOverrides_ContentDisposition')]
+        [string]$ResponseContentDisposition,
+        [Alias('ResponseHeaderOverrides_ContentType')]
+        [string]$ResponseContentType,
+        [Alias('ResponseHeaderOverrides_CacheControl')]
+        [string]$ResponseCacheControl,
+        [Alias('ResponseHeaderOverrides_ContentLanguage')]
+        [string]$ResponseContentLanguage,
+        [Alias('ResponseHeaderOverrides_ContentEncoding')]
+        [string]$ResponseContentEncoding,
+        [Alias('ResponseHeaderOverrides_Expires')]
+        [string]$ResponseExpires,
+
+        # Multipart uploads: with -Verb PUT and -PartNumber a part; POST completes, DELETE aborts.
+        [string]$UploadId,
+        [ValidateRange(1, 10000)]
+        [int]$PartNumber,
+
+        # PUT: signed headers the uploader must send (listed in the result's Headers).
+        [Alias('ServerSideEncryptionMethod')]
+        [ValidateSet('AES256', 'aws:kms', 'aws:kms:dsse')]
+        [string]$ServerSideEncryption,
+        [string]$ServerSideEncryptionKeyManagementServiceKeyId,
+        [string]$StorageClass,
+        [Alias('CannedACLName')]
+        [string]$Acl,
+        [hashtable]$Metadata,
+        [string]$ContentMD5,
+        [string]$ChecksumSHA256,
+        [switch]$RequesterPays,
 
         [switch]$StrictExpiry,
 
@@ -769,6 +851,18 @@ function Get-S3PreSignedURL {
         if ($UseDualstackEndpoint) { $arguments.Add('--dualstack') }
         if ($Protocol -eq 'HTTP') { $arguments.Add('--http') }
         if ($ContentType) { $arguments.AddRange([string[]]('--content-type', $ContentType)) }
+        # Run-wide request options, as flags: `--name=value` keeps values that start with '-'.
+        foreach ($option in @(
+                @('ResponseContentDisposition', 'response-content-disposition'), @('ResponseContentType', 'response-content-type'),
+                @('ResponseCacheControl', 'response-cache-control'), @('ResponseContentLanguage', 'response-content-language'),
+                @('ResponseContentEncoding', 'response-content-encoding'), @('ResponseExpires', 'response-expires'),
+                @('UploadId', 'upload-id'), @('PartNumber', 'part-number'), @('ServerSideEncryption', 'sse'),
+                @('ServerSideEncryptionKeyManagementServiceKeyId', 'sse-kms-key-id'), @('StorageClass', 'storage-class'),
+                @('Acl', 'acl'), @('ContentMD5', 'content-md5'), @('ChecksumSHA256', 'checksum-sha256'))) {
+            if ($PSBoundParameters.ContainsKey($option[0])) { $arguments.Add("--$($option[1])=$($PSBoundParameters[$option[0]])") }
+        }
+        if ($Metadata) { foreach ($entry in $Metadata.GetEnumerator()) { $arguments.Add("--metadata=$($entry.Key)=$($entry.Value)") } }
+        if ($RequesterPays) { $arguments.Add('--requester-pays') }
         if ($StrictExpiry) { $arguments.Add('--strict-expiry') }
 
         $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)

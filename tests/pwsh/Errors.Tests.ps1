@@ -198,9 +198,15 @@ Describe 'Setup failures' {
             Should -Throw -ErrorId 'AmbiguousParameterSet,Get-S3PreSignedURL'
     }
 
-    It 'refuses a -Verb outside GET, PUT, HEAD, DELETE' {
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb POST } |
+    It 'refuses a -Verb outside GET, PUT, HEAD, DELETE, POST' {
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb PATCH } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-S3PreSignedURL'
+    }
+
+    It 'reports POST without -UploadId as invalid_verb (POST only completes a multipart upload)' {
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb POST -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'invalid_verb,*'
     }
 
     It 'refuses 7d written inside an expression, where PowerShell reads the decimal 7' {

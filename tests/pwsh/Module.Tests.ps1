@@ -136,9 +136,9 @@ Describe 'Get-S3PreSignedURL parameters' {
         (& $attributes 'VersionId').ValueFromPipelineByPropertyName | Should -BeTrue
     }
 
-    It 'restricts -Verb to GET, PUT, HEAD and DELETE' {
+    It 'restricts -Verb to GET, PUT, HEAD, DELETE and POST (which completes a multipart upload)' {
         $set = $command.Parameters['Verb'].Attributes | Where-Object { $_ -is [ValidateSet] }
-        $set.ValidValues | Should -Be @('GET', 'PUT', 'HEAD', 'DELETE')
+        $set.ValidValues | Should -Be @('GET', 'PUT', 'HEAD', 'DELETE', 'POST')
     }
 
     It 'puts -ProfileName and -AccessKey in different parameter sets' {
