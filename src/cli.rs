@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::errors::SetupError;
 use crate::request::{ExpiresIn, RequestFields};
 use crate::request_options::RequestOptions;
+use crate::sse_customer_key::{KeySource, SseCustomerKey};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -154,6 +156,8 @@ pub struct MultipartCreateArgs {
     #[arg(long)]
     pub content_type: Option<String>,
     #[command(flatten)]
+    pub sse_customer_key: SseCustomerKeyFlags,
+    #[command(flatten)]
     pub session: SessionFlags,
     /// What to print: the bare upload id, or a JSON object.
     #[arg(long, value_enum, default_value_t = OutputFormat::Url)]
@@ -165,6 +169,8 @@ pub struct UrlArgs {
     #[command(flatten)]
     pub request: RequestFlags,
     #[command(flatten)]
+    pub sse_customer_key: SseCustomerKeyFlags,
+    #[command(flatten)]
     pub session: SessionFlags,
     /// What to print: the bare URL, the JSON result, or a table.
     #[arg(long, value_enum, default_value_t = OutputFormat::Url)]
@@ -175,6 +181,8 @@ pub struct UrlArgs {
 pub struct BatchArgs {
     #[command(flatten)]
     pub request: RequestFlags,
+    #[command(flatten)]
+    pub sse_customer_key: SseCustomerKeyFlags,
     #[command(flatten)]
     pub session: SessionFlags,
     /// Protocol version the caller expects; only 1 exists.
@@ -314,6 +322,38 @@ impl RequestFlags {
             content_type: self.content_type.clone(),
             options: self.options.to_options(),
         }
+    }
+}
+
+/// SSE-C, for every request of the run: the key is a secret, so it comes from a variable or a file.
+#[derive(Debug, Args)]
+pub struct SseCustomerKeyFlags {
+    /// Encrypt (PUT, parts) or read (GET, HEAD) with a customer-provided key (SSE-C, AES256):
+    /// env:NAME or file:PATH holding the base64 of a 32-byte key. The three SSE-C headers are
+    /// signed and the client must send them; results show the key as (redacted).
+    #[arg(
+        long,
+        value_name = "env:NAME|file:PATH",
+        help_heading = "Customer-provided encryption key (SSE-C)"
+    )]
+    pub sse_customer_key: Option<String>,
+    /// The key's base64 MD5, checked against the key (computed when not given).
+    #[arg(
+        long,
+        value_name = "BASE64",
+        requires = "sse_customer_key",
+        help_heading = "Customer-provided encryption key (SSE-C)"
+    )]
+    pub sse_customer_key_md5: Option<String>,
+}
+
+impl SseCustomerKeyFlags {
+    pub fn load(&self) -> Result<Option<SseCustomerKey>, SetupError> {
+        let Some(source) = &self.sse_customer_key else {
+            return Ok(None);
+        };
+        let source = KeySource::parse(source)?;
+        SseCustomerKey::load(source, self.sse_customer_key_md5.as_deref()).map(Some)
     }
 }
 

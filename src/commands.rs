@@ -45,7 +45,7 @@ pub fn main() -> ExitCode {
 fn run_url(args: cli::UrlArgs) -> ExitCode {
     // With JSON output, failures are JSON records too, so a program reading it gets the code.
     let json = args.output == OutputFormat::Json;
-    let mut presigner = match setup(&args.session) {
+    let mut presigner = match setup(&args.session, &args.sse_customer_key) {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, json),
     };
@@ -92,7 +92,7 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
 }
 
 fn run_batch(args: cli::BatchArgs) -> ExitCode {
-    let mut presigner = match setup(&args.session) {
+    let mut presigner = match setup(&args.session, &args.sse_customer_key) {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, true),
     };
@@ -114,19 +114,18 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
 }
 
 /// Everything that happens once per process, before the first request.
-fn setup(flags: &SessionFlags) -> Result<Presigner, SetupError> {
+fn setup(flags: &SessionFlags, sse: &cli::SseCustomerKeyFlags) -> Result<Presigner, SetupError> {
     let start_time = match &flags.start_time {
         Some(text) => Some(parse_start_time(text)?),
         None => None,
     };
+    let sse_customer_key = sse.load()?;
     let (_, session) = load_session(flags)?;
     let endpoints = EndpointResolver::new(endpoint_options(flags, &session));
-    Ok(Presigner::new(
-        &session,
-        endpoints,
-        start_time,
-        flags.strict_expiry,
-    ))
+    Ok(
+        Presigner::new(&session, endpoints, start_time, flags.strict_expiry)
+            .with_sse_customer_key(sse_customer_key),
+    )
 }
 
 fn load_session(flags: &SessionFlags) -> Result<(tokio::runtime::Runtime, Session), SetupError> {
@@ -141,9 +140,14 @@ fn load_session(flags: &SessionFlags) -> Result<(tokio::runtime::Runtime, Sessio
 }
 
 fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
+    let json = args.output == OutputFormat::Json;
+    let sse_customer_key = match args.sse_customer_key.load() {
+        Ok(key) => key,
+        Err(e) => return report_setup_error(&e, json),
+    };
     let (runtime, session) = match load_session(&args.session) {
         Ok(s) => s,
-        Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
+        Err(e) => return report_setup_error(&e, json),
     };
     let created = runtime.block_on(multipart::create(
         &session,
@@ -151,6 +155,7 @@ fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
         &args.bucket,
         &args.key,
         args.content_type.as_deref(),
+        sse_customer_key.as_ref(),
     ));
     let upload_id = match created {
         Ok(id) => id,

@@ -7,7 +7,7 @@
 //! `presign` (puts those together) → `output` (JSON records, tables) → `commands` (url, batch).
 //!
 //! Beside that flow: `request_options` (overrides, multipart, signed PUT headers) with
-//! `client_commands` (curl / Invoke-WebRequest lines), `post_policy` (browser uploads),
+//! `client_commands` (curl / Invoke-WebRequest lines), `sse_customer_key` (SSE-C), `post_policy` (browser uploads),
 //! `inspect` (reading URLs back) and `multipart` (the one call to S3).
 //!
 //! The binary is `src/main.rs`; the library exists so that tests, fuzz targets and benchmarks
@@ -31,4 +31,5 @@ pub mod request;
 pub mod request_options;
 pub mod session;
 pub mod signer;
+pub mod sse_customer_key;
 pub mod uri_encode;

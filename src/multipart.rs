@@ -7,6 +7,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::cli::SessionFlags;
 use crate::session::Session;
+use crate::sse_customer_key::SseCustomerKey;
 
 /// CreateMultipartUpload; returns the upload id.
 pub async fn create(
@@ -15,6 +16,7 @@ pub async fn create(
     bucket: &str,
     key: &str,
     content_type: Option<&str>,
+    sse_customer_key: Option<&SseCustomerKey>,
 ) -> Result<String, String> {
     let mut config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -32,6 +34,9 @@ pub async fn create(
         .bucket(bucket)
         .key(key)
         .set_content_type(content_type.map(str::to_string))
+        .set_sse_customer_algorithm(sse_customer_key.map(|_| "AES256".to_string()))
+        .set_sse_customer_key(sse_customer_key.map(|k| k.base64_key().to_string()))
+        .set_sse_customer_key_md5(sse_customer_key.map(|k| k.key_md5().to_string()))
         .send()
         .await
         .map_err(|e| {

@@ -12,6 +12,7 @@ use crate::expiry::{self, format_utc};
 use crate::request::{Request, Verb};
 use crate::session::Session;
 use crate::signer::{SignInput, Signer};
+use crate::sse_customer_key::{SseCustomerKey, KEY_HEADER};
 use crate::uri_encode::{encode_key, encode_query};
 
 /// A signed request and everything a user needs to know about it.
@@ -65,6 +66,8 @@ pub struct Presigner {
     /// Fixed signing time (`--start-time`); otherwise each request is signed "now".
     start_time: Option<DateTime<Utc>>,
     strict_expiry: bool,
+    /// SSE-C, for every request of the run.
+    sse_customer_key: Option<SseCustomerKey>,
 }
 
 impl Presigner {
@@ -80,10 +83,23 @@ impl Presigner {
             endpoints,
             start_time,
             strict_expiry,
+            sse_customer_key: None,
         }
     }
 
+    /// Signs every request with the SSE-C headers of this key.
+    pub fn with_sse_customer_key(mut self, key: Option<SseCustomerKey>) -> Self {
+        self.sse_customer_key = key;
+        self
+    }
+
     pub fn presign(&mut self, request: Request) -> Result<Presigned, ItemError> {
+        if self.sse_customer_key.is_some() && request.verb == Verb::Delete {
+            return Err(ItemError::new(
+                ItemErrorKind::OptionNotForVerb,
+                "the SSE-C key is sent with GET, HEAD, PUT and multipart POST requests, but the verb is DELETE",
+            ));
+        }
         // X-Amz-Date has whole seconds; sign at exactly the instant we report.
         let signed_at = self.start_time.unwrap_or_else(Utc::now).trunc_subsecs(0);
         let expiry = expiry::resolve(&request.expiry, signed_at)?;
@@ -138,9 +154,16 @@ impl Presigner {
             headers.push(("Content-Type".to_string(), content_type.clone()));
         }
         headers.extend(request.extras.headers);
+        // What is shown (headers) has the SSE-C key redacted; what is signed has the key itself.
+        let secret_key = self.sse_customer_key.as_ref().map(|key| {
+            headers.extend(key.shown_headers());
+            (KEY_HEADER, key.base64_key())
+        });
         let signed_headers: Vec<(&str, &str)> = headers
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str()))
+            .filter(|(name, _)| secret_key.is_none() || *name != KEY_HEADER)
+            .chain(secret_key)
             .collect();
 
         let url = self
@@ -156,15 +179,22 @@ impl Presigner {
             })
             .map_err(|e| ItemError::new(ItemErrorKind::Signing, format!("signing failed: {e}")))?;
 
+        let key_source = self.sse_customer_key.as_ref().map(|k| &k.source);
         let (curl, invoke_web_request) = if headers.is_empty() {
             (None, None)
         } else {
             (
-                Some(client_commands::curl(request.verb, &url, &headers)),
+                Some(client_commands::curl(
+                    request.verb,
+                    &url,
+                    &headers,
+                    key_source,
+                )),
                 Some(client_commands::invoke_web_request(
                     request.verb,
                     &url,
                     &headers,
+                    key_source,
                 )),
             )
         };
