@@ -86,7 +86,7 @@ fn the_policy_allows_exactly_what_it_says() {
     assert_eq!(good[0], ("key".to_string(), "in/${filename}".to_string()));
     assert_eq!(good.last().unwrap().0, "x-amz-signature");
 
-    // A browser fills ${filename} in; the test server doesn't, so the form names the key.
+    // S3 replaces ${filename} with the uploaded file's name; s3s-fs does not, so the form names the key.
     let mut png = good.clone();
     set(&mut png, "Content-Type", "image/png");
     set(&mut png, "key", "in/photo.png");

@@ -197,6 +197,25 @@ fn bad_keys_stop_the_run_before_anything_is_signed_without_echoing_the_key() {
         .args(["--sse-customer-key-md5", "AAAAAAAAAAAAAAAAAAAAAA=="])
         .run();
     md5.expect_code(2);
+    assert!(!md5.stderr.contains(KEY));
+
+    let table = server
+        .s3presign()
+        .env("SSE_KEY", KEY)
+        .args([
+            "url",
+            "--bucket",
+            "vault",
+            "--key",
+            "k",
+            "--sse-customer-key",
+            "env:SSE_KEY",
+        ])
+        .args(["--output", "table"])
+        .run();
+    table.expect_code(0);
+    assert!(table.stdout.contains("(redacted)"), "{}", table.stdout);
+    assert!(!table.stdout.contains(KEY) && !table.stderr.contains(KEY));
     assert!(
         md5.stderr.contains("is not the MD5 of the SSE-C key"),
         "{}",
