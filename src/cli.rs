@@ -46,7 +46,9 @@ pub enum Command {
     Post(PostArgs),
 }
 
+/// A form for any key in the bucket must be asked for (`--key-prefix ''`), never a default.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("key_rule").required(true).args(["key", "key_prefix"])))]
 pub struct PostArgs {
     /// Bucket name.
     #[arg(long)]
@@ -54,7 +56,8 @@ pub struct PostArgs {
     /// The exact key the upload gets.
     #[arg(long, conflicts_with = "key_prefix", allow_hyphen_values = true)]
     pub key: Option<String>,
-    /// Any key starting with this; the form's key field is PREFIX${filename}.
+    /// Any key starting with this; the form's key field is PREFIX${filename}, which S3 fills in
+    /// with the uploaded file's name. '' allows any key in the bucket.
     #[arg(long, allow_hyphen_values = true)]
     pub key_prefix: Option<String>,
     /// Policy expiry instant (as for `url`).

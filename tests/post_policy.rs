@@ -269,6 +269,24 @@ fn bad_conditions_and_ranges_are_clear_errors() {
         "{}",
         run.stderr
     );
+
+    // A form for any key is asked for explicitly (--key-prefix ''), never the default.
+    let run = s3presign()
+        .with_example_keys()
+        .args(["post", "--bucket", "my-bucket"])
+        .run();
+    run.expect_code(2);
+    assert!(run.stderr.contains("--key-prefix"), "{}", run.stderr);
+    let any = s3presign()
+        .with_example_keys()
+        .args(["post", "--bucket", "my-bucket", "--key-prefix", ""])
+        .run();
+    any.expect_code(0);
+    let policy = &any.records()[0]["policy"];
+    assert!(
+        policy.to_string().contains(r#"["starts-with","$key",""]"#),
+        "{policy}"
+    );
 }
 
 #[test]
