@@ -227,7 +227,9 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
                     ItemErrorKind::InvalidUrl,
                     format!("not a pre-signed URL: {why}"),
                 );
-                eprintln!("s3presign: error: URL {line}: {}", error.message);
+                // Numbered as in the JSON record: lines of stdin, or the arguments in order.
+                let what = if args.urls.is_empty() { "line" } else { "URL" };
+                eprintln!("s3presign: error: {what} {line}: {}", error.message);
                 if args.output == OutputFormat::Json {
                     let _ = output::write_error(&mut stdout, line, &error, None);
                 }

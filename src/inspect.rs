@@ -63,9 +63,12 @@ pub struct ParsedUrl {
 
 pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
     let url = url.trim();
-    let (base, query) = url
-        .split_once('?')
-        .ok_or_else(|| "it has no query string, so it is not a pre-signed URL".to_string())?;
+    if url.is_empty() {
+        return Err("the line is empty".into());
+    }
+    let (base, query) = url.split_once('?').ok_or_else(|| {
+        "it has no query string (a pre-signed URL carries its signature after '?')".to_string()
+    })?;
     let (scheme, rest) = base
         .split_once("://")
         .ok_or_else(|| "it is not an absolute http(s) URL".to_string())?;

@@ -139,11 +139,21 @@ fn path_style_sigv2_and_bad_urls_from_stdin() {
         "--path-style",
     ]);
     let v2 = "https://legacy.s3.amazonaws.com/old%20file.txt?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1735689600&Signature=abc%2Bdef%3D";
-    let input = format!("{path_style}\nhttps://example.com/not-signed\n{v2}\n");
+    let input = format!("{path_style}\nhttps://example.com/not-signed\n{v2}\n \n");
     let run = s3presign().args(["inspect"]).run_with_stdin(&input);
     run.expect_code(1);
     let r = run.records();
-    assert_eq!(r.len(), 3);
+    assert_eq!(r.len(), 4);
+    assert_eq!(
+        r[3]["message"],
+        "line 4: not a pre-signed URL: the line is empty"
+    );
+    assert!(
+        run.stderr
+            .contains("error: line 2: not a pre-signed URL: it has no query string"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(
         (r[0]["bucket"].as_str(), r[0]["key"].as_str()),
         (Some("my.bucket"), Some("x/y.txt"))
