@@ -146,6 +146,15 @@ fn parts_and_batches_carry_the_key_and_delete_is_refused() {
     assert_eq!(records[2]["type"], "url");
 }
 
+/// `url` for bucket vault, key k, with the SSE-C key in $SSE_KEY.
+fn url_with_key(server: &TestServer) -> S3Presign {
+    server
+        .s3presign()
+        .env("SSE_KEY", KEY)
+        .args(["url", "--bucket", "vault", "--key", "k"])
+        .args(["--sse-customer-key", "env:SSE_KEY"])
+}
+
 #[test]
 fn bad_keys_stop_the_run_before_anything_is_signed_without_echoing_the_key() {
     let server = TestServer::start();
@@ -182,37 +191,13 @@ fn bad_keys_stop_the_run_before_anything_is_signed_without_echoing_the_key() {
         );
     }
 
-    let md5 = server
-        .s3presign()
-        .env("SSE_KEY", KEY)
-        .args([
-            "url",
-            "--bucket",
-            "vault",
-            "--key",
-            "k",
-            "--sse-customer-key",
-            "env:SSE_KEY",
-        ])
+    let md5 = url_with_key(&server)
         .args(["--sse-customer-key-md5", "AAAAAAAAAAAAAAAAAAAAAA=="])
         .run();
     md5.expect_code(2);
     assert!(!md5.stderr.contains(KEY));
 
-    let table = server
-        .s3presign()
-        .env("SSE_KEY", KEY)
-        .args([
-            "url",
-            "--bucket",
-            "vault",
-            "--key",
-            "k",
-            "--sse-customer-key",
-            "env:SSE_KEY",
-        ])
-        .args(["--output", "table"])
-        .run();
+    let table = url_with_key(&server).args(["--output", "table"]).run();
     table.expect_code(0);
     assert!(table.stdout.contains("(redacted)"), "{}", table.stdout);
     assert!(!table.stdout.contains(KEY) && !table.stderr.contains(KEY));
@@ -261,29 +246,19 @@ print(client.generate_presigned_url("put_object", ExpiresIn=900, Params={
         String::from_utf8_lossy(&output.stderr)
     );
     let theirs = String::from_utf8(output.stdout).unwrap();
-    let signature = |url: &str| {
+    let query = |url: &str, name: &str| {
         url.trim()
             .split(['?', '&'])
-            .find_map(|p| p.strip_prefix("X-Amz-Signature="))
+            .find_map(|p| p.strip_prefix(name)?.strip_prefix('='))
             .map(str::to_string)
-            .unwrap()
-    };
-    let signed_headers = |url: &str| {
-        url.trim()
-            .split(['?', '&'])
-            .find_map(|p| p.strip_prefix("X-Amz-SignedHeaders="))
-            .map(str::to_string)
-            .unwrap()
+            .unwrap_or_else(|| panic!("{url} has no {name}"))
     };
     let ours = put["url"].as_str().unwrap();
-    assert_eq!(
-        signed_headers(ours),
-        signed_headers(&theirs),
-        "\nours: {ours}\nbotocore: {theirs}"
-    );
-    assert_eq!(
-        signature(ours),
-        signature(&theirs),
-        "\nours: {ours}\nbotocore: {theirs}"
-    );
+    for name in ["X-Amz-SignedHeaders", "X-Amz-Signature"] {
+        assert_eq!(
+            query(ours, name),
+            query(&theirs, name),
+            "\nours: {ours}\nbotocore: {theirs}"
+        );
+    }
 }
