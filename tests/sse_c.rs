@@ -146,6 +146,8 @@ fn parts_and_batches_carry_the_key_and_delete_is_refused() {
     assert_eq!(records[2]["type"], "url");
 }
 
+type Env<'a> = &'a [(&'a str, &'a str)];
+
 /// `url` for bucket vault, key k, with the SSE-C key in $SSE_KEY.
 fn url_with_key(server: &TestServer) -> S3Presign {
     server
@@ -159,7 +161,8 @@ fn url_with_key(server: &TestServer) -> S3Presign {
 fn bad_keys_stop_the_run_before_anything_is_signed_without_echoing_the_key() {
     let server = TestServer::start();
     let short = "c2hvcnQga2V5";
-    let cases: [(&[(&str, &str)], &str, &str); 5] = [
+    // (environment, --sse-customer-key, what the message says)
+    let cases: [(Env, &str, &str); 5] = [
         (&[], KEY, "env:NAME or file:PATH"),
         (&[], "env:NOT_SET_ANYWHERE", "NOT_SET_ANYWHERE is not set"),
         (&[("SSE_KEY", short)], "env:SSE_KEY", "9 bytes"),
