@@ -75,6 +75,18 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
     for warning in &presigned.warnings {
         eprintln!("s3presign: warning: {}", warning.message);
     }
+    if args.output == OutputFormat::Url && !presigned.headers.is_empty() {
+        // A bare URL hides what the commonest upload failure is about: unsent signed headers.
+        let headers: Vec<String> = presigned
+            .headers
+            .iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect();
+        eprintln!(
+            "s3presign: note: the client must send these signed headers: {} (--output json gives ready-to-run curl and Invoke-WebRequest commands)",
+            headers.join("; ")
+        );
+    }
     let mut stdout = io::stdout().lock();
     let written = match args.output {
         OutputFormat::Url => writeln!(stdout, "{}", presigned.url),

@@ -250,3 +250,35 @@ fn option_errors_name_the_problem() {
     assert_eq!(r[4]["headers"]["x-amz-request-payer"], "requester");
     assert_eq!(r[4]["headers"]["x-amz-meta-owner"], "ops");
 }
+
+#[test]
+fn a_bare_url_that_needs_headers_names_them_on_stderr() {
+    let put = s3presign()
+        .with_example_keys()
+        .args([
+            "url",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+            "--verb",
+            "PUT",
+        ])
+        .args(["--content-type", "text/csv", "--metadata", "owner=ops"])
+        .run();
+    put.expect_code(0);
+    assert_eq!(put.stdout.lines().count(), 1, "stdout is the URL alone");
+    assert!(
+        put.stderr.contains(
+            "the client must send these signed headers: Content-Type: text/csv; x-amz-meta-owner: ops"
+        ),
+        "{}",
+        put.stderr
+    );
+    let get = s3presign()
+        .with_example_keys()
+        .args(["url", "--bucket", "my-bucket", "--key", "k"])
+        .run();
+    get.expect_code(0);
+    assert_eq!(get.stderr, "");
+}
