@@ -265,3 +265,57 @@ print(client.generate_presigned_url("put_object", ExpiresIn=900, Params={
         );
     }
 }
+
+#[test]
+fn an_sse_c_multipart_upload_is_created_uploaded_and_completed_with_the_key() {
+    let server = TestServer::start();
+    server.create_bucket("vault");
+    let created = server
+        .s3presign()
+        .env("SSE_KEY", KEY)
+        .args(["multipart", "create", "--region", "us-east-1"])
+        .args(["--bucket", "vault", "--key", "big.bin"])
+        .args(["--sse-customer-key", "env:SSE_KEY"])
+        .run();
+    created.expect_code(0);
+    let upload_id = created.stdout.trim().to_string();
+    assert!(!upload_id.is_empty() && !created.stderr.contains(KEY));
+
+    let part = sign(
+        &server,
+        "big.bin",
+        &[
+            "--verb",
+            "PUT",
+            "--upload-id",
+            &upload_id,
+            "--part-number",
+            "1",
+        ],
+    );
+    let url = part["url"].as_str().unwrap();
+    assert_eq!(fetch("PUT", url, &[], b"only part").status, 403);
+    let put = fetch(
+        "PUT",
+        url,
+        &refs(&headers_with_key(&part, KEY)),
+        b"only part",
+    );
+    assert_eq!(put.status, 200, "{}", put.body);
+    let etag = &put.headers.iter().find(|(n, _)| n == "etag").unwrap().1;
+
+    let complete = sign(
+        &server,
+        "big.bin",
+        &["--verb", "POST", "--upload-id", &upload_id],
+    );
+    let body = format!(
+        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{etag}</ETag></Part></CompleteMultipartUpload>"
+    );
+    let url = complete["url"].as_str().unwrap();
+    let headers = headers_with_key(&complete, KEY);
+    assert_eq!(headers.len(), 3, "{headers:?}");
+    let done = fetch("POST", url, &refs(&headers), body.as_bytes());
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(server.object("vault", "big.bin").unwrap(), b"only part");
+}
