@@ -1,44 +1,10 @@
 # S3PreSign.Uploads: New-S3PreSignedPost (s3presign post) and ConvertFrom-S3PreSignedURL (s3presign inspect).
 # Listed in the manifest's NestedModules, so it is dot-sourced into the module's scope before S3PreSign.psm1
-# runs; its code calls the psm1's private Resolve-S3PreSignBinary at run time. Private names start with
-# S3Up so that they cannot clash with the psm1's. No classes and no Add-Type: import time is a tracked goal.
+# runs; its code uses the psm1's private Resolve-S3PreSignBinary, Add-S3PreSignSession,
+# Format-S3PreSignInstant and $S3PreSignCategories at run time. Private names start with S3Up so that
+# they cannot clash with the psm1's. No classes and no Add-Type: import time is a tracked goal.
 
 Set-StrictMode -Version 3.0
-
-function Add-S3UpSession {
-    # Appends the session flags from the caller's bound parameters and puts explicit keys in the child's
-    # environment: never on its command line (visible to `ps`). Every value goes as --flag=value, so a
-    # value starting with '-' cannot be taken for a flag.
-    param([System.Collections.Generic.List[string]]$Arguments, [System.Diagnostics.ProcessStartInfo]$StartInfo,
-        [System.Collections.IDictionary]$Bound, [System.Management.Automation.PSCmdlet]$Cmdlet)
-    if ($Bound['ProfileName']) { $Arguments.Add('--profile=' + $Bound['ProfileName']) }
-    if ($Bound['ProfileLocation']) { $Arguments.Add('--credentials-file=' + $Cmdlet.GetUnresolvedProviderPathFromPSPath($Bound['ProfileLocation'])) }
-    if ($Bound['Region']) { $Arguments.Add('--region=' + $Bound['Region']) }
-    if ($Bound['EndpointUrl']) { $Arguments.Add('--endpoint-url=' + $Bound['EndpointUrl']) }
-    if ($Bound['ForcePathStyle']) { $Arguments.Add('--path-style') }
-    if ($Bound['UseAccelerateEndpoint']) { $Arguments.Add('--accelerate') }
-    if ($Bound['UseDualstackEndpoint']) { $Arguments.Add('--dualstack') }
-    if ($Bound['Protocol'] -eq 'HTTP') { $Arguments.Add('--http') }
-    if ($Bound.ContainsKey('StartTime')) { $Arguments.Add('--start-time=' + (Format-S3UpInstant $Bound['StartTime'])) }
-    if ($Bound['StrictExpiry']) { $Arguments.Add('--strict-expiry') }
-    if ($Bound['AccessKey']) {
-        # Explicit keys replace whatever the environment would have chosen, including an inherited
-        # profile or session token (a token of other keys would spoil the signature).
-        $StartInfo.Environment['AWS_ACCESS_KEY_ID'] = $Bound['AccessKey']
-        $StartInfo.Environment['AWS_SECRET_ACCESS_KEY'] = $Bound['SecretKey']
-        if ($Bound['SessionToken']) { $StartInfo.Environment['AWS_SESSION_TOKEN'] = $Bound['SessionToken'] }
-        else { [void]$StartInfo.Environment.Remove('AWS_SESSION_TOKEN') }
-        [void]$StartInfo.Environment.Remove('AWS_SECURITY_TOKEN')
-        [void]$StartInfo.Environment.Remove('AWS_PROFILE')
-    }
-}
-
-function Format-S3UpInstant {
-    # RFC 3339 UTC to the second; Local and Unspecified times are taken as local time.
-    param([datetime]$Value)
-    if ($Value.Kind -ne [System.DateTimeKind]::Utc) { $Value = $Value.ToUniversalTime() }
-    $Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
-}
 
 function ConvertTo-S3UpDate {
     # An RFC 3339 string from s3presign as a UTC [datetime]; null stays null.
@@ -59,7 +25,7 @@ function Start-S3UpProcess {
         [System.Collections.IDictionary]$Bound)
     $binary = Resolve-S3PreSignBinary $Cmdlet
     $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
-    Add-S3UpSession $Arguments $psi $Bound $Cmdlet
+    Add-S3PreSignSession $Arguments $psi $Bound $Cmdlet
     foreach ($argument in $Arguments) { $psi.ArgumentList.Add($argument) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true
@@ -108,11 +74,9 @@ function Get-S3UpFailure {
     }
     # ('usage' is generic: the message says more, e.g. which --condition is wrong.)
     if ($code -and $code -ne 'usage') {
-        $category = switch ($code) {
-            'unknown_profile' { 'ObjectNotFound' } 'no_credentials' { 'AuthenticationError' }
-            'credentials_expire_first' { 'InvalidOperation' } 'signing' { 'InvalidOperation' }
-            default { 'InvalidArgument' }
-        }
+        # The psm1's table of protocol codes; a code it does not list is taken as the caller's input.
+        $category = $S3PreSignCategories[$code]
+        if (-not $category) { $category = 'InvalidArgument' }
         return New-S3UpError $code $message $Target $category
     }
     $id, $category = switch -Regex ($message) {
@@ -408,7 +372,7 @@ function New-S3PreSignedPost {
     if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
         $PSCmdlet.ThrowTerminatingError((New-S3UpError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
     }
-    if ($PSBoundParameters.ContainsKey('Expires')) { $arguments.Add('--expires=' + (Format-S3UpInstant $Expires)) }
+    if ($PSBoundParameters.ContainsKey('Expires')) { $arguments.Add('--expires=' + (Format-S3PreSignInstant $Expires)) }
     if ($PSBoundParameters.ContainsKey('ExpiresIn')) {
         $lifetime = if ($ExpiresIn -is [timespan]) {
             [string][long][Math]::Truncate(([timespan]$ExpiresIn).TotalSeconds)

@@ -6,7 +6,10 @@
 # - No PowerShell classes: they are compiled when the module is imported, and their methods are slow to
 #   call. The per-item work is inline in the process block; work done once per chunk of results lives
 #   in Receive-S3PreSignResult, called once per chunk of results. (No dot-sourcing in Get-S3PreSignedURL:
-#   it would make every variable access in it slow.)
+#   it would make every variable access in it slow.) What only an upload's pipeline needs per item (part
+#   numbers) is in Send-S3PreSignPart: PowerShell compiles the process block in the background while it
+#   interprets the first items, and the smaller the block, the sooner it is ready. The function as a whole
+#   must stay under 300 statements, beyond which PowerShell never compiles it.
 # - A [pscustomobject] with a PSTypeName costs PowerShell more than everything else per item together, so
 #   results are instances of a .NET type named S3PreSign.PresignedUrl, made with Reflection.Emit on
 #   first use. System.Text.Json parses a whole chunk of result lines at a time into its companion
@@ -14,7 +17,8 @@
 # - Requests are flushed to the child in batches, not line by line (a flush is a system call), yet an
 #   input that arrives slowly still gets each result on the next call, as a line-at-a-time writer would.
 
-# Protocol codes -> ErrorCategory; codes not listed (including future ones) get NotSpecified.
+# Error IDs -> ErrorCategory: the protocol's codes (docs/protocol.md) and the module's own. New-S3PreSignError
+# gives an ID not listed (a future code) NotSpecified; New-S3PreSignedPost takes it as InvalidArgument.
 $S3PreSignCategories = @{
     unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'
     no_region = 'InvalidArgument'; usage = 'InvalidArgument'
@@ -22,10 +26,15 @@ $S3PreSignCategories = @{
     missing_bucket = 'InvalidArgument'; missing_key = 'InvalidArgument'; invalid_bucket = 'InvalidArgument'
     invalid_key = 'InvalidArgument'; invalid_verb = 'InvalidArgument'; invalid_expiry = 'InvalidArgument'
     conflicting_expiry = 'InvalidArgument'; expiry_in_past = 'InvalidArgument'; expiry_too_far = 'InvalidArgument'
-    content_type_not_put = 'InvalidArgument'; endpoint = 'InvalidArgument'
+    content_type_not_put = 'InvalidArgument'; endpoint = 'InvalidArgument'; option_not_for_verb = 'InvalidArgument'
+    invalid_multipart = 'InvalidArgument'; invalid_header = 'InvalidArgument'; invalid_url = 'InvalidArgument'
+    MissingCustomerKey = 'InvalidArgument'
     credentials_expire_first = 'InvalidOperation'; signing = 'InvalidOperation'
     # the module wrote a line the program could not read: a bug here, not the caller's fault
     invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'; invalid_field = 'InvalidData'
+    # the module's own: the program is missing, cannot start, or misbehaves
+    BinaryNotFound = 'ObjectNotFound'; BinaryNotStarted = 'InvalidOperation'; ProcessFailed = 'InvalidOperation'
+    ProtocolError = 'InvalidData'
 }
 
 function New-S3PreSignError {
@@ -42,7 +51,7 @@ function New-S3PreSignError {
 # time a pipeline needs them and then shared by every runspace of the process through an AppDomain slot:
 # they hold data only (no script), so unlike PowerShell classes they have no runspace affinity. Change
 # the slot's name whenever their shape changes, or a session that imported an older module keeps the old.
-$S3PreSignTypesSlot = 'S3PreSign.Types.1'
+$S3PreSignTypesSlot = 'S3PreSign.Types.2'
 
 function Write-S3PreSignIL {
     # Emits IL written as text, one instruction per line: an OpCodes field name (Ldarg_0, Stfld, ...),
@@ -84,7 +93,8 @@ function Get-S3PreSignTypes {
             @('Bucket', [string]), @('Key', [string]), @('Verb', [string]), @('Url', [string]),
             @('ExpiresAt', [datetime]), @('EffectiveExpiresAt', [datetime]), @('CredentialExpiresAt', [Nullable[datetime]]),
             @('SignedAt', [datetime]), @('ExpiresInSeconds', [long]), @('Region', [string]), @('VersionId', [string]),
-            @('ContentType', [string]), @('Headers', [string]))) {
+            @('ContentType', [string]), @('Headers', [string]), @('UploadId', [string]), @('PartNumber', [Nullable[int]]),
+            @('Curl', [string]), @('InvokeWebRequest', [string]))) {
         $urlFields[$field[0]] = $url.DefineField($field[0], $field[1], $public)
     }
     $urlConstructor = $url.DefineDefaultConstructor([System.Reflection.MethodAttributes]::Public)
@@ -101,6 +111,7 @@ function Get-S3PreSignTypes {
             @('ExpiresInSeconds', [long], 'expires_in_seconds'), @('CredentialsExpireAt', [Nullable[datetime]], 'credentials_expire_at'),
             @('EffectiveExpiresAt', [datetime], 'effective_expires_at'), @('VersionId', [string], 'version_id'),
             @('ContentType', [string], 'content_type'), @('Headers', [System.Collections.Generic.Dictionary[string, string]], 'headers'),
+            @('Curl', [string], 'curl'), @('InvokeWebRequest', [string], 'invoke_web_request'),
             @('Warnings', [string[]], 'warnings'), @('Code', [string], 'code'), @('Message', [string], 'message'))) {
         $builder = $result.DefineField($field[0], $field[1], $public)
         $builder.SetCustomAttribute([System.Reflection.Emit.CustomAttributeBuilder]::new($jsonName, [object[]]@($field[2])))
@@ -124,7 +135,8 @@ function Get-S3PreSignTypes {
     foreach ($name in $fields.Keys) { $operands['result.' + $name] = $fields[$name] }
     foreach ($name in $urlFields.Keys) { $operands['url.' + $name] = $urlFields[$name] }
 
-    # PresignedUrl ToPresignedUrl(): a new PresignedUrl with the fields copied over, Headers = "".
+    # PresignedUrl ToPresignedUrl(): a new PresignedUrl with the fields copied over, Headers = "". UploadId
+    # and PartNumber are not in results: the script sets them from what it sent.
     $il = $toPresignedUrl.GetILGenerator()
     Write-S3PreSignIL $il $operands @'
         Newobj newUrl
@@ -176,6 +188,14 @@ function Get-S3PreSignTypes {
         Ldarg_0
         Ldfld result.ContentType
         Stfld url.ContentType
+        Dup
+        Ldarg_0
+        Ldfld result.Curl
+        Stfld url.Curl
+        Dup
+        Ldarg_0
+        Ldfld result.InvokeWebRequest
+        Stfld url.InvokeWebRequest
         Dup
         Ldstr empty
         Stfld url.Headers
@@ -332,9 +352,12 @@ function Get-S3PreSignTypes {
 }
 
 function Get-S3PreSignStderr {
-    param([System.Threading.Tasks.Task[string]]$Task)
-    if ($Task.Wait(5000)) { return $Task.Result.Trim() }
-    ''
+    # The child's standard error, with the secrets it was given masked, should it ever quote one.
+    param([hashtable]$Batch)
+    if (-not $Batch.StderrTask.Wait(5000)) { return '' }
+    $text = $Batch.StderrTask.Result.Trim()
+    foreach ($secret in $Batch.Secrets) { $text = $text.Replace($secret, '***') }
+    $text
 }
 
 function Stop-S3PreSignBatch {
@@ -342,7 +365,7 @@ function Stop-S3PreSignBatch {
     param([hashtable]$Batch, [string]$What)
     $process = $Batch.Process
     if (-not $process.WaitForExit(5000)) { $process.Kill($true); $process.WaitForExit() }
-    $stderr = Get-S3PreSignStderr $Batch.StderrTask
+    $stderr = Get-S3PreSignStderr $Batch
     if (-not $stderr) { $stderr = '(nothing on standard error)' }
     $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProcessFailed' "s3presign $What (exit code $($process.ExitCode)): $stderr" $null))
 }
@@ -436,6 +459,13 @@ function Receive-S3PreSignResult {
                     # Plain URL results, as many as come in a row, in one call and one WriteObject.
                     $n = $resultType::ToOutput($results, $i, $answered + 1, $sent, $Batch.AsString, $output)
                     if ($n) {
+                        if ($null -ne $Batch.Parts -and -not $Batch.AsString) {
+                            # An upload's URLs: which upload and part each is for (results do not say).
+                            for ($j = 0; $j -lt $n; $j++) {
+                                $output[$j].UploadId = $Batch.UploadId
+                                $output[$j].PartNumber = $Batch.Parts[($answered + 1 + $j) -band $mask]
+                            }
+                        }
                         $answered += $n
                         $i += $n
                         $Batch.Answered = $answered
@@ -450,15 +480,20 @@ function Receive-S3PreSignResult {
                         break
                     }
                     if ($r.Type -eq 'fatal') {
-                        # Setup failure: nothing can be signed. The program's message already names -Region etc.
-                        $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError $r.Code $r.Message $null))
+                        # Setup failure: nothing can be signed. The program's message already names -Region etc.; an
+                        # SSE-C key it could not use is named as the caller gave it.
+                        $message = $r.Message.Replace('the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '-ServerSideEncryptionCustomerProvidedKey')
+                        foreach ($secret in $Batch.Secrets) { $message = $message.Replace($secret, '***') }
+                        $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError $r.Code $message $null))
                     }
                     if ($answered -ge $sent) { Stop-S3PreSignProtocol $Batch "an answer (line $($r.Line)) to a request that was not sent" }
                     $answered++
                     $Batch.Answered = $answered
                     if ($r.Line -ne $answered) { Stop-S3PreSignProtocol $Batch "line $($r.Line) where line $answered was expected" }
                     if ($r.Type -eq 'error') {
-                        $Batch.Cmdlet.WriteError((New-S3PreSignError $r.Code $r.Message $Batch.Targets[$answered -band $mask]))
+                        $message = $r.Message
+                        foreach ($secret in $Batch.Secrets) { $message = $message.Replace($secret, '***') }
+                        $Batch.Cmdlet.WriteError((New-S3PreSignError $r.Code $message $Batch.Targets[$answered -band $mask]))
                         continue
                     }
                     if ($r.Type -ne 'url') { Stop-S3PreSignProtocol $Batch "a result of unknown type '$($r.Type)' (line $($r.Line))" }
@@ -466,6 +501,7 @@ function Receive-S3PreSignResult {
                     if ($r.Warnings) { foreach ($warning in $r.Warnings) { if ($Batch.Warned.Add($warning)) { $Batch.Cmdlet.WriteWarning($warning) } } }
                     if ($Batch.AsString) { $Batch.Cmdlet.WriteObject($r.Url); continue }
                     $url = $r.ToPresignedUrl()
+                    if ($null -ne $Batch.Parts) { $url.UploadId = $Batch.UploadId; $url.PartNumber = $Batch.Parts[$answered -band $mask] }
                     # "Name: value", one per line: flat for Export-Csv, unambiguous even if a value has ';'.
                     if ($r.Headers -and $r.Headers.Count) {
                         $url.Headers = @(foreach ($header in $r.Headers.GetEnumerator()) { $header.Key + ': ' + $header.Value }) -join "`n"
@@ -491,11 +527,105 @@ function Receive-S3PreSignResult {
     }
 }
 
+function Send-S3PreSignPart {
+    # Get-S3PreSignedURL's process block in an upload's pipeline: writes one request line per key and part
+    # number, as the process block does for keys, and remembers each line's part for its result. $Batch has
+    # the state (Sent and Written current); Flushed says whether stdin was flushed.
+    param([hashtable]$Batch, [object]$Keys, [string]$Fields, [object]$Target, [object]$PartNumber)
+    $partList = $Batch.FixedParts
+    if ($null -eq $partList) {
+        # What the pipeline gave (see the parameter): a number or text is the part number when -Key is on the
+        # command line, and a number is one with -UploadId too (the key must then come from -Key: without it,
+        # s3presign reports missing_key). An object gives its PartNumber property.
+        if ($PartNumber -is [string] -or $PartNumber -is [ValueType]) {
+            if ($Batch.KeyGiven) { $partList = ConvertTo-S3PreSignPart $PartNumber }
+            elseif ($PartNumber -isnot [string] -and $Batch.UploadId) { $partList = ConvertTo-S3PreSignPart $PartNumber; $Keys = '' }
+        } elseif ($null -ne $PartNumber) {
+            $partProperty = $PartNumber.PSObject.Properties['PartNumber']
+            if ($partProperty -and $null -ne $partProperty.Value) { $partList = ConvertTo-S3PreSignPart $partProperty.Value }
+        }
+    }
+    $heads = $Batch.PlainHeads   # (not `$heads = if ...`: that would make a one-item array its item)
+    if ($null -ne $partList) { $heads = $partList.Heads }
+    $mask = $Batch.Mask
+    $Batch.Flushed = $false
+    foreach ($k in $Keys) {
+        $tail = [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + $Fields
+        for ($j = 0; $j -lt $heads.Length; $j++) {
+            $request = $heads[$j] + $tail
+            $bytes = $request.Length + 1
+            if ($Batch.Written - $Batch.Ends[$Batch.Answered -band $mask] + $bytes -gt $Batch.MaxUnanswered -and $Batch.Answered -lt $Batch.Sent) {
+                try { $Batch.Stdin.Flush() } catch { Stop-S3PreSignWriting $Batch $_ }
+                $Batch.Flushed = $true
+                Receive-S3PreSignResult $Batch 1 $bytes
+            }
+            try { $Batch.Stdin.WriteLine($request) } catch { Stop-S3PreSignWriting $Batch $_ }
+            $sent = ++$Batch.Sent
+            $Batch.Written += $bytes
+            $Batch.Ends[$sent -band $mask] = $Batch.Written
+            # Without piped input, an error points at the part number (or the key, for a line without one).
+            $Batch.Targets[$sent -band $mask] = if ($null -ne $Target) { $Target } elseif ($null -ne $partList) { $partList.Values[$j] } else { $k }
+            $Batch.Parts[$sent -band $mask] = if ($null -ne $partList) { $partList.Numbers[$j] }
+        }
+    }
+}
+
 function Format-S3PreSignInstant {
     # RFC 3339 UTC to the second; Local and Unspecified times are taken as local time.
     param([datetime]$Value)
     if ($Value.Kind -ne [System.DateTimeKind]::Utc) { $Value = $Value.ToUniversalTime() }
     $Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+function Add-S3PreSignSession {
+    # For every command of the module: appends the session flags (profile, region, endpoint, signing time...)
+    # from the caller's bound parameters, and puts explicit keys in the child's environment: never on its
+    # command line (visible to `ps`). Values go as --flag=value, so one that starts with '-' is no flag.
+    param([System.Collections.Generic.List[string]]$Arguments, [System.Diagnostics.ProcessStartInfo]$StartInfo,
+        [System.Collections.IDictionary]$Bound, [System.Management.Automation.PSCmdlet]$Cmdlet)
+    if ($Bound['ProfileName']) { $Arguments.Add('--profile=' + $Bound['ProfileName']) }
+    if ($Bound['ProfileLocation']) { $Arguments.Add('--credentials-file=' + $Cmdlet.GetUnresolvedProviderPathFromPSPath($Bound['ProfileLocation'])) }
+    if ($Bound['Region']) { $Arguments.Add('--region=' + $Bound['Region']) }
+    if ($Bound['EndpointUrl']) { $Arguments.Add('--endpoint-url=' + $Bound['EndpointUrl']) }
+    if ($Bound['ForcePathStyle']) { $Arguments.Add('--path-style') }
+    if ($Bound['UseAccelerateEndpoint']) { $Arguments.Add('--accelerate') }
+    if ($Bound['UseDualstackEndpoint']) { $Arguments.Add('--dualstack') }
+    if ($Bound['Protocol'] -eq 'HTTP') { $Arguments.Add('--http') }
+    if ($Bound.ContainsKey('StartTime')) { $Arguments.Add('--start-time=' + (Format-S3PreSignInstant $Bound['StartTime'])) }
+    if ($Bound['StrictExpiry']) { $Arguments.Add('--strict-expiry') }
+    if ($Bound['AccessKey']) {
+        # Explicit keys replace whatever the environment would have chosen, including an inherited
+        # profile or session token (a token of other keys would spoil the signature).
+        $StartInfo.Environment['AWS_ACCESS_KEY_ID'] = $Bound['AccessKey']
+        $StartInfo.Environment['AWS_SECRET_ACCESS_KEY'] = $Bound['SecretKey']
+        if ($Bound['SessionToken']) { $StartInfo.Environment['AWS_SESSION_TOKEN'] = $Bound['SessionToken'] }
+        else { [void]$StartInfo.Environment.Remove('AWS_SESSION_TOKEN') }
+        [void]$StartInfo.Environment.Remove('AWS_SECURITY_TOKEN')
+        [void]$StartInfo.Environment.Remove('AWS_PROFILE')
+    }
+}
+
+function ConvertTo-S3PreSignPart {
+    # Part numbers (one value or a list) as Get-S3PreSignedURL's request line heads: Heads[i] starts the line
+    # for Values[i], Numbers[i] is its number for the result (or $null). Whole numbers go as JSON numbers,
+    # anything else as text, for s3presign to judge: it reports what is not a part number 1-10000 as that
+    # line's invalid_multipart error, as it would any other bad input.
+    param([object]$Value)
+    $values = [object[]]@(foreach ($item in $Value) { $item })
+    if ($values.Length -eq 0) { $values = [object[]]@($null) }
+    $heads = [string[]]::new($values.Length)
+    $numbers = [object[]]::new($values.Length)
+    $number = 0
+    for ($i = 0; $i -lt $values.Length; $i++) {
+        $item = $values[$i]
+        $heads[$i] = if ($item -is [int] -or $item -is [long]) { '{"part_number":' + $item + ',"key":"' }
+        elseif ($null -eq $item) { '{"part_number":null,"key":"' }
+        else { '{"part_number":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$item).ToString() + '","key":"' }
+        if ([int]::TryParse([string]$item, [System.Globalization.NumberStyles]::Integer, [cultureinfo]::InvariantCulture, [ref]$number)) {
+            $numbers[$i] = $number
+        }
+    }
+    @{ Heads = $heads; Numbers = $numbers; Values = $values }
 }
 
 function Resolve-S3PreSignBinary {
@@ -537,8 +667,12 @@ function Get-S3PreSignedURL {
 
     Each result is an S3PreSign.PresignedUrl object with flat properties (Bucket, Key, Verb, Url,
     ExpiresAt, EffectiveExpiresAt, CredentialExpiresAt, SignedAt, ExpiresInSeconds, Region, VersionId,
-    ContentType, Headers); all times are UTC. EffectiveExpiresAt is when the URL really stops working:
-    the earlier of ExpiresAt and the expiry of temporary credentials. -AsString emits only the URLs.
+    ContentType, Headers, UploadId, PartNumber, Curl, InvokeWebRequest); all times are UTC.
+    EffectiveExpiresAt is when the URL really stops working: the earlier of ExpiresAt and the expiry of
+    temporary credentials. Headers lists the headers the client must send because they are signed, one
+    "Name: value" per line; when there are any, Curl and InvokeWebRequest hold ready-to-run commands that
+    send them (LOCAL_FILE stands for the file to upload), otherwise they are empty. -AsString emits only
+    the URLs.
 
     An item that cannot be signed (invalid bucket name, expiry in the past or more than 7 days away, ...)
     becomes a non-terminating error whose FullyQualifiedErrorId starts with the s3presign error code
@@ -625,10 +759,16 @@ function Get-S3PreSignedURL {
 
     .PARAMETER UploadId
     A multipart upload (from `s3presign multipart create`): with -Verb PUT and -PartNumber, a URL for
-    that part; with -Verb POST, a URL to complete the upload; with -Verb DELETE, to abort it.
+    each part; with -Verb POST, a URL to complete the upload; with -Verb DELETE, to abort it. Every URL
+    has it as its UploadId property.
 
     .PARAMETER PartNumber
-    The part (1-10000) to upload, with -UploadId and -Verb PUT.
+    The part(s) to upload, 1-10000, with -UploadId and -Verb PUT: one URL per number, in order, each with
+    its PartNumber property, all from one s3presign process (-PartNumber (1..40)). Part numbers can also
+    be piped: numbers (1..40 | Get-S3PreSignedURL -Key big.iso -UploadId $id ...) when -Key is given, or
+    objects with a PartNumber property (CSV rows) with -UploadId. Without -UploadId and -Key, piped
+    numbers are keys. A number S3 cannot have (0, 10001, 'x') is a non-terminating
+    invalid_multipart error for that part only; the others are still signed.
 
     .PARAMETER ServerSideEncryption
     PUT: AES256, aws:kms or aws:kms:dsse (x-amz-server-side-encryption). Alias: ServerSideEncryptionMethod.
@@ -653,6 +793,23 @@ function Get-S3PreSignedURL {
 
     .PARAMETER RequesterPays
     The requester, not the bucket owner, pays for the request (x-amz-request-payer).
+
+    .PARAMETER ServerSideEncryptionCustomerProvidedKey
+    GET, HEAD, PUT (parts too) and POST (completing a multipart upload): SSE-C, server-side encryption with
+    your own key, given as the base64 of a 256-bit AES key. The URL signs the three
+    x-amz-server-side-encryption-customer-* headers, which the client must send, the key itself among
+    them. The key reaches s3presign through its environment only (S3PRESIGN_SSE_CUSTOMER_KEY), never its
+    command line, and appears in no output: Headers shows the key header as (redacted), and Curl and
+    InvokeWebRequest read the key from $S3PRESIGN_SSE_CUSTOMER_KEY and $env:S3PRESIGN_SSE_CUSTOMER_KEY,
+    which whoever runs them must set. Another verb (DELETE) is an option_not_for_verb error.
+
+    .PARAMETER ServerSideEncryptionCustomerMethod
+    The SSE-C algorithm: AES256, the only one S3 has (and the default). Only with
+    -ServerSideEncryptionCustomerProvidedKey.
+
+    .PARAMETER ServerSideEncryptionCustomerProvidedKeyMD5
+    The base64 MD5 of the SSE-C key, which s3presign checks against the key; it computes it when not given.
+    Only with -ServerSideEncryptionCustomerProvidedKey.
 
     .PARAMETER StrictExpiry
     Fail items whose URL would outlive the signing credentials instead of only warning.
@@ -698,6 +855,37 @@ function Get-S3PreSignedURL {
     'a.txt', 'b.txt' | Get-S3PreSignedURL -Bucket reports -AsString
 
     Emits just the two URLs as strings (valid for 1 hour).
+
+    .EXAMPLE
+    $id = s3presign multipart create --bucket uploads --key big.iso --profile prod
+    $parts = Get-S3PreSignedURL -Bucket uploads -Key big.iso -Verb PUT -UploadId $id -PartNumber (1..40) -ExpiresIn 12h -ProfileName prod
+    $done = Get-S3PreSignedURL -Bucket uploads -Key big.iso -Verb POST -UploadId $id -ExpiresIn 12h -ProfileName prod
+    $parts | Select-Object PartNumber, Url | Export-Csv parts.csv -NoTypeInformation
+
+    A multipart upload by someone without credentials: 40 part URLs (each object has its PartNumber and
+    UploadId) from one s3presign process, and the URL to which the uploader POSTs the list of parts and
+    their ETags. The same with a pipeline: 1..40 | Get-S3PreSignedURL -Bucket uploads -Key big.iso -Verb PUT
+    -UploadId $id. Parts other than the last must be at least 5 MiB.
+
+    .EXAMPLE
+    $upload = Get-S3PreSignedURL -Bucket uploads -Key in/data.csv -Verb PUT -ContentType text/csv -Metadata @{ owner = 'ops' }
+    $upload.Curl
+    Invoke-Expression $upload.InvokeWebRequest.Replace('LOCAL_FILE', "'./data.csv'")
+
+    An upload URL with signed headers, and the commands that send them: Curl to hand to someone with a
+    shell, InvokeWebRequest to run here, after putting the file's path in place of LOCAL_FILE.
+
+    .EXAMPLE
+    $key = [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))
+    $put = Get-S3PreSignedURL -Bucket vault -Key backup.tar -Verb PUT -ServerSideEncryptionCustomerProvidedKey $key -ExpiresIn 1h
+    $get = Get-S3PreSignedURL -Bucket vault -Key backup.tar -ServerSideEncryptionCustomerProvidedKey $key -ExpiresIn 1h
+    $env:S3PRESIGN_SSE_CUSTOMER_KEY = $key
+    Invoke-Expression $put.InvokeWebRequest.Replace('LOCAL_FILE', "'./backup.tar'")
+
+    SSE-C: S3 encrypts the object with your key and keeps only a hash of it, so the same key is needed to
+    read it back. The URLs are useless without the key, which travels apart from them: the commands in
+    InvokeWebRequest and Curl take it from the environment variable S3PRESIGN_SSE_CUSTOMER_KEY. Keep the
+    key: S3 cannot recover an object whose key is lost.
 
     .OUTPUTS
     S3PreSign.PresignedUrl, or System.String with -AsString.
@@ -789,8 +977,14 @@ function Get-S3PreSignedURL {
 
         # Multipart uploads: with -Verb PUT and -PartNumber a part; POST completes, DELETE aborts.
         [string]$UploadId,
-        [ValidateRange(1, 10000)]
-        [int]$PartNumber,
+
+        # Part numbers: one URL per number. [object], not [int[]], for the same reason as -Key, and for speed:
+        # with ValueFromPipeline, PowerShell tries to convert every piped object to the parameter's type, and
+        # a failed conversion to [int[]] (a Get-S3Object result, a key string) costs ~20 us per object, in
+        # every pipeline. As [object] it takes anything for free; the process block decides what it means
+        # (only in an upload's pipeline), and s3presign reports numbers it cannot use (invalid_multipart).
+        [Parameter(ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [object]$PartNumber,
 
         # PUT: signed headers the uploader must send (listed in the result's Headers).
         [Alias('ServerSideEncryptionMethod')]
@@ -804,6 +998,15 @@ function Get-S3PreSignedURL {
         [string]$ContentMD5,
         [string]$ChecksumSHA256,
         [switch]$RequesterPays,
+
+        # SSE-C: the caller's own AES-256 key (base64). It reaches s3presign only through its environment, like
+        # -SecretKey.
+        [ValidateNotNullOrEmpty()]
+        [string]$ServerSideEncryptionCustomerProvidedKey,
+        [ValidateSet('AES256')]
+        [string]$ServerSideEncryptionCustomerMethod,
+        [ValidateNotNullOrEmpty()]
+        [string]$ServerSideEncryptionCustomerProvidedKeyMD5,
 
         [switch]$StrictExpiry,
 
@@ -839,33 +1042,39 @@ function Get-S3PreSignedURL {
             }
             $arguments.AddRange([string[]]('--expires-in', $lifetime))
         }
-        if ($PSBoundParameters.ContainsKey('StartTime')) { $arguments.AddRange([string[]]('--start-time', (Format-S3PreSignInstant $StartTime))) }
-        if ($ProfileName) { $arguments.AddRange([string[]]('--profile', $ProfileName)) }
-        if ($ProfileLocation) {
-            $arguments.AddRange([string[]]('--credentials-file', $PSCmdlet.GetUnresolvedProviderPathFromPSPath($ProfileLocation)))
-        }
-        if ($Region) { $arguments.AddRange([string[]]('--region', $Region)) }
-        if ($EndpointUrl) { $arguments.AddRange([string[]]('--endpoint-url', $EndpointUrl)) }
-        if ($ForcePathStyle) { $arguments.Add('--path-style') }
-        if ($UseAccelerateEndpoint) { $arguments.Add('--accelerate') }
-        if ($UseDualstackEndpoint) { $arguments.Add('--dualstack') }
-        if ($Protocol -eq 'HTTP') { $arguments.Add('--http') }
         if ($ContentType) { $arguments.AddRange([string[]]('--content-type', $ContentType)) }
         # Run-wide request options, as flags: `--name=value` keeps values that start with '-'.
         foreach ($option in @(
                 @('ResponseContentDisposition', 'response-content-disposition'), @('ResponseContentType', 'response-content-type'),
                 @('ResponseCacheControl', 'response-cache-control'), @('ResponseContentLanguage', 'response-content-language'),
                 @('ResponseContentEncoding', 'response-content-encoding'), @('ResponseExpires', 'response-expires'),
-                @('UploadId', 'upload-id'), @('PartNumber', 'part-number'), @('ServerSideEncryption', 'sse'),
+                @('UploadId', 'upload-id'), @('ServerSideEncryption', 'sse'),
                 @('ServerSideEncryptionKeyManagementServiceKeyId', 'sse-kms-key-id'), @('StorageClass', 'storage-class'),
                 @('Acl', 'acl'), @('ContentMD5', 'content-md5'), @('ChecksumSHA256', 'checksum-sha256'))) {
             if ($PSBoundParameters.ContainsKey($option[0])) { $arguments.Add("--$($option[1])=$($PSBoundParameters[$option[0]])") }
         }
         if ($Metadata) { foreach ($entry in $Metadata.GetEnumerator()) { $arguments.Add("--metadata=$($entry.Key)=$($entry.Value)") } }
         if ($RequesterPays) { $arguments.Add('--requester-pays') }
-        if ($StrictExpiry) { $arguments.Add('--strict-expiry') }
+        # SSE-C: s3presign reads the key from the variable named here, which only the child's environment has.
+        if ($ServerSideEncryptionCustomerProvidedKey) {
+            $arguments.AddRange([string[]]('--sse-customer-key', 'env:S3PRESIGN_SSE_CUSTOMER_KEY'))
+            if ($ServerSideEncryptionCustomerProvidedKeyMD5) { $arguments.Add("--sse-customer-key-md5=$ServerSideEncryptionCustomerProvidedKeyMD5") }
+        } elseif ($ServerSideEncryptionCustomerMethod -or $ServerSideEncryptionCustomerProvidedKeyMD5) {
+            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'MissingCustomerKey' (
+                        '-ServerSideEncryptionCustomerMethod and -ServerSideEncryptionCustomerProvidedKeyMD5 go with ' +
+                        '-ServerSideEncryptionCustomerProvidedKey, the base64 of the 256-bit key: give it too.') $null))
+        }
+
+        # Part numbers go on the request lines, one line (and URL) per number. From the command line they
+        # serve every item; else, in an upload's pipeline, Send-S3PreSignPart reads them from each item.
+        $keyGiven = $PSBoundParameters.ContainsKey('Key')
+        $expectingInput = $PSCmdlet.MyInvocation.ExpectingInput
+        $fixedParts = if ($PSBoundParameters.ContainsKey('PartNumber')) { ConvertTo-S3PreSignPart $PartNumber }
+        $partMode = $null -ne $fixedParts -or [bool]$UploadId -or ($keyGiven -and $expectingInput)
+        $plainHeads = [string[]]@('{"key":"')   # a line without a part number
 
         $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
+        Add-S3PreSignSession $arguments $psi $PSBoundParameters $PSCmdlet
         foreach ($argument in $arguments) { $psi.ArgumentList.Add($argument) }
         $psi.UseShellExecute = $false
         $psi.RedirectStandardInput = $true
@@ -874,17 +1083,8 @@ function Get-S3PreSignedURL {
         $utf8 = [System.Text.UTF8Encoding]::new($false)   # no BOM: it would corrupt the first request line
         $psi.StandardInputEncoding = $utf8
         $psi.StandardErrorEncoding = $utf8
-        # Credentials travel only in the child's environment, never on its command line (visible to `ps`).
-        # Explicit keys replace whatever the environment would have chosen: drop the inherited profile and
-        # session token (a token from other keys would make the signature invalid).
-        if ($PSCmdlet.ParameterSetName -eq 'AccessKey') {
-            $psi.Environment['AWS_ACCESS_KEY_ID'] = $AccessKey
-            $psi.Environment['AWS_SECRET_ACCESS_KEY'] = $SecretKey
-            if ($SessionToken) { $psi.Environment['AWS_SESSION_TOKEN'] = $SessionToken }
-            else { [void]$psi.Environment.Remove('AWS_SESSION_TOKEN') }
-            [void]$psi.Environment.Remove('AWS_SECURITY_TOKEN')
-            [void]$psi.Environment.Remove('AWS_PROFILE')
-        }
+        # Like the credentials (see Add-S3PreSignSession), the SSE-C key goes in the child's environment only.
+        if ($ServerSideEncryptionCustomerProvidedKey) { $psi.Environment['S3PRESIGN_SSE_CUSTOMER_KEY'] = $ServerSideEncryptionCustomerProvidedKey }
 
         $PSCmdlet.WriteVerbose('Starting ' + $binary + ' ' + [string]::Join(' ', $arguments))   # no secrets: those are in the environment
         $proc = [System.Diagnostics.Process]::new()
@@ -911,9 +1111,12 @@ function Get-S3PreSignedURL {
         # For line n (1-based) sent so far: $ends[n & $mask] = request bytes written up to its end, and
         # $targets[n & $mask] = what its error record points at. A line has at least 11 bytes, so fewer
         # than 32 KiB / 11 < 8192 lines are ever unanswered: the rings never overwrite one still needed.
+        # In an upload's pipeline $parts[n & $mask] is the part number line n asked for (results do not say).
         $mask = 8191
         $ends = [long[]]::new($mask + 1)
         $targets = [object[]]::new($mask + 1)
+        $parts = $null
+        if ($partMode) { $parts = [object[]]::new($mask + 1) }
 
         # What Receive-S3PreSignResult needs. The process block keeps its own counters in local variables
         # (much faster) and copies them here and back around each call.
@@ -923,11 +1126,14 @@ function Get-S3PreSignedURL {
             ReadTask = $readTask; Eof = $false; ResultType = $types.Result; ResultArrayType = $types.ResultArray
             JsonOptions = $types.JsonOptions; AsString = $AsString.IsPresent; Warned = [System.Collections.Generic.HashSet[string]]::new()
             MaxUnanswered = $maxUnanswered; Mask = $mask; Ends = $ends; Targets = $targets; Sent = [long]0; Answered = [long]0; Written = [long]0
+            Parts = $parts; UploadId = $(if ($UploadId) { $UploadId } else { $null }); FixedParts = $fixedParts; KeyGiven = $keyGiven
+            PlainHeads = $plainHeads; Stdin = $stdin; Flushed = $false
+            # Masked in messages that come from the program, should one ever quote them.
+            Secrets = @(foreach ($secret in $SecretKey, $SessionToken, $ServerSideEncryptionCustomerProvidedKey) { if ($secret.Length -ge 8) { $secret } })
         }
         $sent = [long]0       # lines written
         $answered = [long]0   # lines answered
         $written = [long]0    # request bytes written
-        $expectingInput = $PSCmdlet.MyInvocation.ExpectingInput
         # Flushing: at once for an input that comes slowly (and for the first request), otherwise when the
         # writer's buffer (4 KiB) fills or $flushAfter ms have passed.
         $flushAfter = 10
@@ -980,22 +1186,31 @@ function Get-S3PreSignedURL {
         # Errors point back at what was piped in (a Get-S3Object result, a CSV row, ...), or at the key.
         $target = if ($expectingInput) { $_ } else { $null }
 
-        foreach ($k in $keys) {
-            $request = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + $fields
-            $bytes = $request.Length + 1
-            if ($written - $ends[$answered -band $mask] + $bytes -gt $maxUnanswered -and $answered -lt $sent) {
-                try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
-                $lastFlush = $now
-                $unflushed = 0
-                $batch.Sent = $sent; $batch.Written = $written
-                Receive-S3PreSignResult $batch 1 $bytes
-                $answered = $batch.Answered; $readTask = $batch.ReadTask
+        if (-not $partMode) {
+            foreach ($k in $keys) {
+                $request = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + $fields
+                $bytes = $request.Length + 1
+                if ($written - $ends[$answered -band $mask] + $bytes -gt $maxUnanswered -and $answered -lt $sent) {
+                    try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
+                    $lastFlush = $now
+                    $unflushed = 0
+                    $batch.Sent = $sent; $batch.Written = $written
+                    Receive-S3PreSignResult $batch 1 $bytes
+                    $answered = $batch.Answered; $readTask = $batch.ReadTask
+                }
+                try { $stdin.WriteLine($request) } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
+                $sent++
+                $written += $bytes
+                $ends[$sent -band $mask] = $written
+                $targets[$sent -band $mask] = if ($null -ne $target) { $target } else { $k }
             }
-            try { $stdin.WriteLine($request) } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
-            $sent++
-            $written += $bytes
-            $ends[$sent -band $mask] = $written
-            $targets[$sent -band $mask] = if ($null -ne $target) { $target } else { $k }
+        } else {
+            # An upload's pipeline: the same, with part numbers, in a function of its own. (Not inline: PowerShell
+            # compiles this block while it interprets the first items, and a smaller block is ready sooner.)
+            $batch.Sent = $sent; $batch.Written = $written
+            Send-S3PreSignPart $batch $keys $fields $target $PartNumber
+            $answered = $batch.Answered; $readTask = $batch.ReadTask; $sent = $batch.Sent; $written = $batch.Written
+            if ($batch.Flushed) { $lastFlush = $now; $unflushed = 0 }
         }
         if ($flushNow) {
             try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
@@ -1018,7 +1233,7 @@ function Get-S3PreSignedURL {
         $batch.Sent = $sent; $batch.Written = $written
         Receive-S3PreSignResult $batch 2 0
         if (-not $proc.WaitForExit(10000)) { Stop-S3PreSignBatch $batch 'did not exit after answering every request' }
-        foreach ($line in (Get-S3PreSignStderr $batch.StderrTask).Split([char]10)) {
+        foreach ($line in (Get-S3PreSignStderr $batch).Split([char]10)) {
             $line = $line.TrimEnd([char]13)
             if ($line.StartsWith('s3presign: warning: ')) {
                 $warning = $line.Substring(20)

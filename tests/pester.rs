@@ -36,6 +36,8 @@ fn pester_suite_passes() {
         .env("S3PRESIGN_TEST_ACCESS_KEY", ACCESS_KEY)
         .env("S3PRESIGN_TEST_SECRET_KEY", SECRET_KEY)
         .env("S3PRESIGN_TEST_BUCKET", "pester")
+        // s3s-fs keeps objects as files here: tests compare stored bytes with what they uploaded.
+        .env("S3PRESIGN_TEST_ROOT", server.root.path())
         .env("AWS_EC2_METADATA_DISABLED", "true");
     let status = command.status().unwrap_or_else(|e| {
         panic!(

@@ -116,6 +116,20 @@ Describe 'Per-item errors' {
         [object]::ReferenceEquals($failures[1].TargetObject, $rows[2]) | Should -BeTrue
     }
 
+    It 'reports <Code> as an InvalidArgument error (the caller''s input), with an ArgumentException' -ForEach @(
+        @{ Code = 'option_not_for_verb'; Arguments = @{ StorageClass = 'STANDARD_IA' } }   # a PUT header on a GET
+        @{ Code = 'invalid_multipart'; Arguments = @{ Verb = 'PUT'; UploadId = 'u'; PartNumber = 10001 } }
+        @{ Code = 'invalid_header'; Arguments = @{ Verb = 'PUT'; StorageClass = 'COLD_AS_ICE' } }
+    ) {
+        $results = 'one', 'two' | Get-S3PreSignedURL -Bucket $Bucket @Arguments -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results | Should -BeNullOrEmpty
+        $failures.Count | Should -Be 2
+        $failures[0].FullyQualifiedErrorId | Should -Be "$Code,Get-S3PreSignedURL"
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failures[0].Exception | Should -BeOfType [System.ArgumentException]
+        $failures.TargetObject | Should -Be @('one', 'two')
+    }
+
     It 'reports a piped key without a bucket as missing_bucket' {
         $null = 'lonely.txt' | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures.FullyQualifiedErrorId | Should -Be 'missing_bucket,Get-S3PreSignedURL'
@@ -146,6 +160,7 @@ Describe 'Setup failures' {
         $caught = $null
         try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
         $caught.FullyQualifiedErrorId | Should -Be 'BinaryNotFound,Get-S3PreSignedURL'
+        $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $caught.Exception.Message | Should -Match 'S3PRESIGN_BIN'
         $caught.Exception.Message | Should -Match 'no-such-s3presign'
     }
@@ -229,6 +244,7 @@ Describe 'A misbehaving s3presign' -Skip:$IsWindows {
         $caught = $null
         try { 'a', 'b', 'c' | Get-S3PreSignedURL -Bucket $Bucket } catch { $caught = $_ }
         $caught.FullyQualifiedErrorId | Should -Be 'ProcessFailed,Get-S3PreSignedURL'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $caught.Exception.Message | Should -Match 'simulated crash'
         $caught.Exception.Message | Should -Match 'exit code 3'
     }
@@ -238,9 +254,12 @@ Describe 'A misbehaving s3presign' -Skip:$IsWindows {
         { Get-S3PreSignedURL -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProcessFailed,Get-S3PreSignedURL'
     }
 
-    It 'stops with ProtocolError when it writes something that is not a result' {
+    It 'stops with ProtocolError (InvalidData) when it writes something that is not a result' {
         $env:S3PRESIGN_BIN = New-TestWrapper 'garbage.sh' 'while read -r line; do echo "hello"; done'
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProtocolError,Get-S3PreSignedURL'
+        $caught = $null
+        try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'ProtocolError,Get-S3PreSignedURL'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
     It 'stops with ProtocolError when results come out of order' {

@@ -53,6 +53,23 @@ Describe 'S3PreSign module sources' {
         $errors | Should -BeNullOrEmpty
     }
 
+    It 'keeps Get-S3PreSignedURL under the 300 statements beyond which PowerShell never compiles a script block' {
+        # PowerShell's compiler counts the statements of every block of a function (Compiler.cs, _stmtCount);
+        # above 300 the blocks are only ever interpreted, which makes every piped object slower.
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $ModuleDir 'S3PreSign.psm1'), [ref]$null, [ref]$null)
+        $function = $ast.Find({ param($a) $a -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $a.Name -eq 'Get-S3PreSignedURL' }, $true)
+        $blocks = $function.Body.FindAll({ param($a) $a -is [System.Management.Automation.Language.StatementBlockAst] -or $a -is [System.Management.Automation.Language.NamedBlockAst] }, $true)
+        $count = 0
+        foreach ($block in $blocks) {
+            # Script blocks inside it ({ ... }) are compiled on their own.
+            $parent = $block.Parent
+            while ($parent -ne $function.Body -and $parent -isnot [System.Management.Automation.Language.ScriptBlockAst]) { $parent = $parent.Parent }
+            if ($parent -eq $function.Body) { $count += $block.Statements.Count }
+        }
+        $count | Should -BeGreaterThan 100 -Because 'the count must see the blocks'
+        $count | Should -BeLessOrEqual 300
+    }
+
     It 'the format file is valid XML that defines the S3PreSign.PresignedUrl table' {
         $xml = [xml](Get-Content -Raw -LiteralPath (Join-Path $ModuleDir 'S3PreSign.format.ps1xml'))
         $view = $xml.Configuration.ViewDefinitions.View
@@ -92,6 +109,21 @@ Describe 'Get-S3PreSignedURL help' {
         $code | Should -Match 'Import-Csv .*Export-Csv'
         $code | Should -Match '-Verb PUT -ContentType'
         $code | Should -Match '-ErrorVariable'
+    }
+
+    It 'shows part URLs, the ready-to-run commands and SSE-C' {
+        $examples = (Get-Help Get-S3PreSignedURL -Examples).Examples.Example
+        $code = ($examples.Code) -join "`n"
+        $code | Should -Match '-Verb PUT -UploadId \$id -PartNumber \(1\.\.\d+\)'
+        $code | Should -Match '-Verb POST -UploadId \$id'
+        $code | Should -Match '\.InvokeWebRequest\.Replace\(''LOCAL_FILE'''
+        $code | Should -Match '-ServerSideEncryptionCustomerProvidedKey \$key'
+        ($examples.Remarks | Out-String) | Should -Match '1\.\.40 \| Get-S3PreSignedURL' -Because 'the pipeline form of part URLs is shown too'
+    }
+
+    It 'describes the new result properties' {
+        $description = $help.Description | Out-String
+        foreach ($name in 'UploadId', 'PartNumber', 'Curl', 'InvokeWebRequest') { $description | Should -Match $name }
     }
 
     It 'documents every parameter' {
@@ -134,6 +166,20 @@ Describe 'Get-S3PreSignedURL parameters' {
         (& $attributes 'Key').ValueFromPipelineByPropertyName | Should -BeTrue
         (& $attributes 'Key').ValueFromPipeline | Should -BeTrue
         (& $attributes 'VersionId').ValueFromPipelineByPropertyName | Should -BeTrue
+    }
+
+    It 'binds PartNumber from the pipeline by value (numbers) and by property name (CSV rows)' {
+        $attribute = $command.Parameters['PartNumber'].Attributes | Where-Object { $_ -is [Parameter] }
+        $attribute.ValueFromPipeline | Should -BeTrue
+        $attribute.ValueFromPipelineByPropertyName | Should -BeTrue
+    }
+
+    It 'has the AWS.Tools.S3 SSE-C parameters, with AES256 the only method' {
+        foreach ($name in 'ServerSideEncryptionCustomerProvidedKey', 'ServerSideEncryptionCustomerMethod', 'ServerSideEncryptionCustomerProvidedKeyMD5') {
+            $command.Parameters.Keys | Should -Contain $name
+            $command.Parameters[$name].ParameterType | Should -Be ([string])
+        }
+        ($command.Parameters['ServerSideEncryptionCustomerMethod'].Attributes | Where-Object { $_ -is [ValidateSet] }).ValidValues | Should -Be @('AES256')
     }
 
     It 'restricts -Verb to GET, PUT, HEAD, DELETE and POST (which completes a multipart upload)' {

@@ -232,7 +232,8 @@ Describe 'Output' {
     It 'has flat properties with UTC times' {
         $result = Get-S3PreSignedURL -Bucket $Bucket -Key k -ExpiresIn 2h
         $result.PSObject.Properties.Name | Should -Be @('Bucket', 'Key', 'Verb', 'Url', 'ExpiresAt', 'EffectiveExpiresAt',
-            'CredentialExpiresAt', 'SignedAt', 'ExpiresInSeconds', 'Region', 'VersionId', 'ContentType', 'Headers')
+            'CredentialExpiresAt', 'SignedAt', 'ExpiresInSeconds', 'Region', 'VersionId', 'ContentType', 'Headers',
+            'UploadId', 'PartNumber', 'Curl', 'InvokeWebRequest')
         foreach ($name in 'ExpiresAt', 'EffectiveExpiresAt', 'SignedAt') {
             $result.$name | Should -BeOfType [datetime]
             $result.$name.Kind | Should -Be ([DateTimeKind]::Utc) -Because "$name is UTC"
@@ -257,7 +258,8 @@ Describe 'Output' {
         $rows = Import-Csv $path
         $rows.Count | Should -Be 2
         $rows[0].PSObject.Properties.Name | Should -Be @('Bucket', 'Key', 'Verb', 'Url', 'ExpiresAt', 'EffectiveExpiresAt',
-            'CredentialExpiresAt', 'SignedAt', 'ExpiresInSeconds', 'Region', 'VersionId', 'ContentType', 'Headers')
+            'CredentialExpiresAt', 'SignedAt', 'ExpiresInSeconds', 'Region', 'VersionId', 'ContentType', 'Headers',
+            'UploadId', 'PartNumber', 'Curl', 'InvokeWebRequest')
         (Get-Content -Raw $path) | Should -Not -Match 'System\.'
         $rows[1].Key | Should -Be 'b.txt'
         $rows[1].Url | Should -Match 'X-Amz-Signature='

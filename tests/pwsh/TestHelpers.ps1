@@ -79,3 +79,53 @@ function Get-UrlQuery {
     }
     $query
 }
+
+function Get-TestServer {
+    # The S3 test server that tests/pester.rs starts (S3PRESIGN_TEST_*: endpoint, keys, bucket, and ROOT,
+    # the folder it stores objects in), as a hashtable: Parameters (what Get-S3PreSignedURL and
+    # New-S3PreSignedPost need to sign for it), Bucket, Root, Endpoint, and SkipReason when it is not there.
+    # Under CI a missing server is a failure, never a skip.
+    $required = 'S3PRESIGN_TEST_ENDPOINT', 'S3PRESIGN_TEST_ACCESS_KEY', 'S3PRESIGN_TEST_SECRET_KEY', 'S3PRESIGN_TEST_BUCKET', 'S3PRESIGN_TEST_ROOT'
+    $missing = @($required | Where-Object { -not [System.Environment]::GetEnvironmentVariable($_) })
+    if ($missing) {
+        if ($env:CI) {
+            throw "CI is set but $($missing -join ', ') is not: the end-to-end tests must run in CI. " +
+                'Run them through tests/pester.rs (cargo test --test pester), which starts the S3 test server.'
+        }
+        return @{ SkipReason = "no S3 test server (cargo test --test pester starts one and sets $($missing -join ', '))" }
+    }
+    @{
+        SkipReason = $null
+        Bucket     = $env:S3PRESIGN_TEST_BUCKET
+        Root       = $env:S3PRESIGN_TEST_ROOT
+        Endpoint   = $env:S3PRESIGN_TEST_ENDPOINT
+        AccessKey  = $env:S3PRESIGN_TEST_ACCESS_KEY
+        SecretKey  = $env:S3PRESIGN_TEST_SECRET_KEY
+        # The keys reach s3presign through its environment (the module's -AccessKey/-SecretKey).
+        Parameters = @{
+            EndpointUrl    = $env:S3PRESIGN_TEST_ENDPOINT
+            ForcePathStyle = $true
+            Region         = 'us-east-1'
+            AccessKey      = $env:S3PRESIGN_TEST_ACCESS_KEY
+            SecretKey      = $env:S3PRESIGN_TEST_SECRET_KEY
+        }
+    }
+}
+
+function Get-StoredObject {
+    # The bytes the test server stored for a key (s3s-fs keeps each object as a file under its root,
+    # the key's slashes as folders), or $null when there is no such object.
+    param([hashtable]$Server, [string]$Key)
+    $path = [System.IO.Path]::Combine($Server.Root, $Server.Bucket, $Key)
+    if (-not [System.IO.File]::Exists($path)) { return $null }
+    , [System.IO.File]::ReadAllBytes($path)
+}
+
+function New-TestBytes {
+    # $Size bytes that differ from one $Seed to another, so that parts in the wrong order, or a wrong
+    # file, would show.
+    param([int]$Size, [int]$Seed = 1)
+    $bytes = [byte[]]::new($Size)
+    [System.Random]::new($Seed).NextBytes($bytes)
+    , $bytes
+}

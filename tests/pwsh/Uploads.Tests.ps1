@@ -1,6 +1,6 @@
 # New-S3PreSignedPost (s3presign post: browser and form uploads) and ConvertFrom-S3PreSignedURL
 # (s3presign inspect: reading shared links back), from module/S3PreSign.Uploads.ps1.
-# The end-to-end Describe needs the S3 test server that tests/pester.rs starts (S3PRESIGN_TEST_*): without
+# The end-to-end Describes need the S3 test server that tests/pester.rs starts (S3PRESIGN_TEST_*): without
 # it those tests are skipped, except under CI, where they fail.
 
 BeforeAll {
@@ -516,6 +516,111 @@ Describe 'New-S3PreSignedPost end to end against an S3 test server' {
         $response.Status | Should -BeLessThan 500
         (Get-Object $key).Status | Should -Be 404
         (Send-Form $post $file).Status | Should -Be 204 -Because 'the unaltered form is accepted'
+    }
+}
+
+Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3 test server' -Skip:$IsWindows {
+    # Not on Windows, where HttpListener needs a URL reservation.
+    BeforeAll {
+        $s3 = Get-TestServer
+
+        function Invoke-ThroughRelay([string]$Target, [string]$Command, [System.Collections.IDictionary]$Form) {
+            # Runs $Command, an Invoke-WebRequest whose -Uri is $Target (or, given -Form, Invoke-WebRequest -Method
+            # Post -Uri $Target -Form $Form), against a local listener that passes the request on to $Target and
+            # its answer back. On the way only the Content-Disposition lines of the
+            # body are rewritten, to the one spelling the test server's parser (s3s 0.14) reads: -Form writes
+            # name=key and filename*=utf-8''..., valid multipart/form-data (RFC 7578) that S3 takes, but s3s
+            # answers it with MalformedPOSTRequest. The fields, their order and the file's bytes go as sent.
+            $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $probe.Start()
+            $relay = "http://127.0.0.1:$($probe.LocalEndpoint.Port)/"
+            $probe.Stop()
+            $local = $null
+            if ($Command) {
+                $local = $Command.Replace("-Uri '$Target'", "-Uri '$relay'")
+                $local | Should -Not -Be $Command -Because 'the command posts to -Uri ''<form URL>'''
+            }
+            $listener = [System.Net.HttpListener]::new()
+            $listener.Prefixes.Add($relay)
+            $listener.Start()
+            $job = $null
+            try {
+                $job = Start-ThreadJob -ArgumentList $local, $relay, $Form -ScriptBlock {
+                    param($command, $uri, $form)
+                    try {
+                        $response = if ($form) { Invoke-WebRequest -Method Post -Uri $uri -Form $form } else { Invoke-Expression $command }
+                        [int]$response.StatusCode
+                    } catch { [int]$_.Exception.Response.StatusCode }
+                }
+                $request = $listener.GetContextAsync()
+                $request.Wait(30000) | Should -BeTrue -Because 'the command posts the form'
+                $context = $request.Result
+                $received = [System.IO.MemoryStream]::new()
+                $context.Request.InputStream.CopyTo($received)
+                $body = [System.Text.Encoding]::Latin1.GetString($received.ToArray())   # one character per byte
+                $body = [regex]::Replace($body, '(?m)^Content-Disposition: form-data; ([^\r\n]*)', {
+                        param($match)
+                        $name = [regex]::Match($match.Groups[1].Value, '(?:^|; )name="?([^";]+)"?').Groups[1].Value
+                        $file = [regex]::Match($match.Groups[1].Value, '; filename="?([^";]+)"?')
+                        "Content-Disposition: form-data; name=`"$name`"" + $(if ($file.Success) { "; filename=`"$($file.Groups[1].Value)`"" })
+                    })
+                $answer = Invoke-WebRequest -Method Post -Uri $Target -Body ([System.Text.Encoding]::Latin1.GetBytes($body)) `
+                    -ContentType $context.Request.ContentType -NoProxy -SkipHttpErrorCheck -TimeoutSec 30
+                $context.Response.StatusCode = [int]$answer.StatusCode
+                $bytes = $answer.RawContentStream.ToArray()
+                $context.Response.OutputStream.Write($bytes, 0, $bytes.Length)
+                $context.Response.Close()
+                $status = Receive-Job (Wait-Job $job -Timeout 30) -ErrorAction Stop
+                [pscustomobject]@{ Status = $status; Body = $body; Answer = [System.Text.Encoding]::UTF8.GetString($bytes) }
+            } finally {
+                $listener.Close()
+                if ($job) { Remove-Job $job -Force }
+            }
+        }
+    }
+
+    BeforeEach {
+        if ($s3.SkipReason) { Set-ItResult -Skipped -Because $s3.SkipReason }
+        $null = Reset-TestAws
+        $server = $s3.Parameters
+    }
+
+    It 'uploads the file with the suggested Invoke-WebRequest -Form command, and S3 stores its bytes' {
+        $key = "post/form-$([guid]::NewGuid()).bin"
+        $post = New-S3PreSignedPost -Bucket $s3.Bucket -Key $key -ContentLengthRange 1, 4096 -Metadata @{ owner = 'ops' } -ExpiresIn 5m @server
+        $file = New-TestUpload 'form upload.bin' 1000
+        $post.InvokeWebRequest | Should -BeLike '*-Form *LOCAL_FILE*'
+
+        $sent = Invoke-ThroughRelay $post.Url $post.InvokeWebRequest.Replace('LOCAL_FILE', "'$file'")
+        $sent.Status | Should -Be 204 -Because $sent.Answer
+        # What -Form sent: every field of the result, in order, then the file.
+        $names = @([regex]::Matches($sent.Body, 'Content-Disposition: form-data; name="([^"]+)"') | ForEach-Object { $_.Groups[1].Value })
+        $names | Should -Be @(@($post.Fields.Keys) + 'file')
+        $stored = Get-StoredObject $s3 $key
+        $stored | Should -Not -BeNullOrEmpty
+        [System.Linq.Enumerable]::SequenceEqual($stored, [System.IO.File]::ReadAllBytes($file)) | Should -BeTrue
+    }
+
+    It 'uploads with -Form and the result''s own Fields, with the file added last, as the suggestion does' {
+        $key = "post/fields-$([guid]::NewGuid()).bin"
+        $post = New-S3PreSignedPost -Bucket $s3.Bucket -Key $key -ContentTypePrefix text/ @server
+        $file = New-TestUpload 'fields.bin' 500
+        $fields = $post.Fields
+        $fields['Content-Type'] = 'text/csv'   # the file's type, under the signed prefix
+        $fields['file'] = Get-Item -LiteralPath $file
+        $sent = Invoke-ThroughRelay $post.Url -Form $fields
+        $sent.Status | Should -Be 204 -Because $sent.Answer
+        $sent.Body | Should -Match 'name="Content-Type"\r\n(?:[^\r\n]+\r\n)*\r\ntext/csv\r\n'
+        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), [System.IO.File]::ReadAllBytes($file)) | Should -BeTrue
+    }
+
+    It 'is refused by S3 when the file is over the -ContentLengthRange maximum' {
+        $key = "post/form-big-$([guid]::NewGuid()).bin"
+        $post = New-S3PreSignedPost -Bucket $s3.Bucket -Key $key -ContentLengthRange 1, 100 @server
+        $sent = Invoke-ThroughRelay $post.Url $post.InvokeWebRequest.Replace('LOCAL_FILE', "'$(New-TestUpload 'form-big.bin' 1000)'")
+        $sent.Status | Should -Be 400
+        $sent.Answer | Should -Match 'EntityTooLarge' -Because 'refused for its size, so the relay passed a form S3 could read'
+        Get-StoredObject $s3 $key | Should -BeNullOrEmpty
     }
 }
 
