@@ -30,6 +30,8 @@ struct UrlRecord<'a> {
     effective_expires_at: String,
     version_id: Option<&'a str>,
     content_type: Option<&'a str>,
+    upload_id: Option<&'a str>,
+    part_number: Option<i64>,
     #[serde(serialize_with = "headers_as_object")]
     headers: &'a [(String, String)],
     curl: Option<&'a str>,
@@ -88,6 +90,8 @@ pub fn write_url(out: &mut impl Write, line: u64, p: &Presigned) -> io::Result<(
         effective_expires_at: format_utc(p.effective_expires_at),
         version_id: p.version_id.as_deref(),
         content_type: p.content_type.as_deref(),
+        upload_id: p.upload_id.as_deref(),
+        part_number: p.part_number,
         headers: &p.headers,
         curl: p.curl.as_deref(),
         invoke_web_request: p.invoke_web_request.as_deref(),
@@ -147,6 +151,12 @@ pub fn table(p: &Presigned) -> String {
     row("Verb", p.verb.as_str().to_string());
     if let Some(v) = &p.version_id {
         row("Version id", v.clone());
+    }
+    if let Some(id) = &p.upload_id {
+        row("Upload id", id.clone());
+    }
+    if let Some(n) = p.part_number {
+        row("Part number", n.to_string());
     }
     row("Region", p.region.clone());
     row("Signed at (UTC)", format_utc(p.signed_at));

@@ -31,6 +31,9 @@ pub struct Presigned {
     pub effective_expires_at: DateTime<Utc>,
     pub version_id: Option<String>,
     pub content_type: Option<String>,
+    /// The multipart upload and part the URL is for.
+    pub upload_id: Option<String>,
+    pub part_number: Option<i64>,
     /// Headers the client must send because they are signed.
     pub headers: Vec<(String, String)>,
     /// Ready-to-run client commands, for requests that need headers sent.
@@ -149,6 +152,16 @@ impl Presigner {
             url.push_str(&encode_query(value));
             separator = '&';
         }
+        let multipart = |name: &str| {
+            request
+                .extras
+                .query
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let upload_id = multipart("uploadId");
+        let part_number = multipart("partNumber").and_then(|n| n.parse().ok());
         let mut headers: Vec<(String, String)> = Vec::new();
         if let Some(content_type) = &request.content_type {
             headers.push(("Content-Type".to_string(), content_type.clone()));
@@ -212,6 +225,8 @@ impl Presigner {
             effective_expires_at,
             version_id: request.version_id,
             content_type: request.content_type,
+            upload_id,
+            part_number,
             curl,
             invoke_web_request,
             headers,

@@ -175,6 +175,8 @@ fn a_multipart_upload_completes_with_presigned_urls_only() {
             url.contains("partNumber=") && url.contains("uploadId="),
             "{url}"
         );
+        assert_eq!(record["upload_id"], upload_id.as_str());
+        assert_eq!(record["part_number"], etags.len() + 1);
         let put = fetch("PUT", url, &[], body);
         assert_eq!(put.status, 200, "{}", put.body);
         let etag = put
