@@ -5,6 +5,11 @@
 
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File examples/nightly-links.ps1 -InputCsv examples/keys.csv -OutputCsv links.csv -ProfileName example
+
+.NOTES
+    For hundreds of thousands of rows, start pwsh with DOTNET_TieredPGO=0 in its environment (e.g.
+    `env DOTNET_TieredPGO=0 pwsh ...` in a crontab): a fresh session's first large pipeline is about
+    a third faster (docs/performance.md).
 #>
 param(
     [Parameter(Mandatory)] [string] $InputCsv,
