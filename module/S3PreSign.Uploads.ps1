@@ -26,6 +26,11 @@ function Start-S3UpProcess {
     $binary = Resolve-S3PreSignBinary $Cmdlet
     $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
     Add-S3PreSignSession $Arguments $psi $Bound $Cmdlet
+    # An SSE-C key, like the credentials, goes through the child's environment only.
+    if ($Bound['ServerSideEncryptionCustomerProvidedKey']) {
+        $psi.Environment['S3PRESIGN_SSE_CUSTOMER_KEY'] = $Bound['ServerSideEncryptionCustomerProvidedKey']
+        $Arguments.AddRange([string[]]('--sse-customer-key', 'env:S3PRESIGN_SSE_CUSTOMER_KEY'))
+    }
     foreach ($argument in $Arguments) { $psi.ArgumentList.Add($argument) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true
@@ -51,7 +56,7 @@ function Get-S3UpFailure {
     # single command); secrets given as parameters are masked, should a message ever hold one.
     param([System.Management.Automation.PSCmdlet]$Cmdlet, [string]$Stderr, [int]$ExitCode, [System.Collections.IDictionary]$Bound,
         [object]$Target, [string]$Stdout)
-    foreach ($secret in $Bound['SecretKey'], $Bound['SessionToken']) { if ($secret -and $secret.Length -ge 8) { $Stderr = $Stderr.Replace($secret, '***') } }
+    foreach ($secret in $Bound['SecretKey'], $Bound['SessionToken'], $Bound['ServerSideEncryptionCustomerProvidedKey']) { if ($secret -and $secret.Length -ge 8) { $Stderr = $Stderr.Replace($secret, '***') } }
     $messages = [System.Collections.Generic.List[string]]::new()
     $continues = $false
     foreach ($line in $Stderr -split '\r?\n') {
@@ -519,6 +524,11 @@ function ConvertFrom-S3PreSignedURL {
     With -Verify: the values of signed headers other than host, name = value (e.g. @{ 'Content-Type' =
     'image/jpeg' } for an upload URL signed with a Content-Type).
 
+    .PARAMETER ServerSideEncryptionCustomerProvidedKey
+    With -Verify: the SSE-C key (base64 of 256 bits) for URLs that sign SSE-C headers, as
+    Get-S3PreSignedURL -ServerSideEncryptionCustomerProvidedKey made them. It reaches s3presign through its
+    environment only.
+
     .PARAMETER ProfileName
     The AWS profile whose credentials -Verify checks with.
 
@@ -583,6 +593,8 @@ function ConvertFrom-S3PreSignedURL {
         [string]$Verb,
 
         [System.Collections.IDictionary]$Header,
+
+        [string]$ServerSideEncryptionCustomerProvidedKey,
 
         [Parameter(ParameterSetName = 'Profile')]
         [Alias('Profile', 'StoredCredentials', 'AWSProfileName')]

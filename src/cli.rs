@@ -133,6 +133,9 @@ pub struct InspectArgs {
     /// A signed header's value, 'Name: value', needed to check URLs that sign more than host.
     #[arg(long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+    /// With --verify: URLs that sign SSE-C headers are checked with this key.
+    #[command(flatten)]
+    pub sse_customer_key: SseCustomerKeyFlags,
     /// What to print: JSON (one object per URL) or a table (one per URL).
     #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
     pub output: OutputFormat,

@@ -207,6 +207,11 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
             }
         }
     }
+    // The key's headers are added for URLs that sign them; the key itself is read as for `url`.
+    let sse_headers = match args.sse_customer_key.load() {
+        Ok(key) => key.map(|k| k.signed_headers()),
+        Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
+    };
     let mut verifier = None;
     if args.verify {
         // The region to check with is the URL's own; any region lets the credentials load.
@@ -255,7 +260,7 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
                 signer,
                 key_id,
                 &args.verb.to_ascii_uppercase(),
-                &headers,
+                &with_sse_headers(&headers, &parsed, sse_headers.as_ref()),
             ) {
                 Ok(valid) => (Some(valid), None),
                 Err(why) => (None, Some(why)),
@@ -408,6 +413,24 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
     };
     println!("{printed}");
     ExitCode::Success
+}
+
+/// The headers to check a URL's signature with: SSE-C's only if the URL signs them.
+fn with_sse_headers(
+    headers: &[(String, String)],
+    parsed: &inspect::ParsedUrl,
+    sse_headers: Option<&[(String, String); 3]>,
+) -> Vec<(String, String)> {
+    let mut all = headers.to_vec();
+    let signs_key = parsed
+        .inspection
+        .signed_headers
+        .iter()
+        .any(|h| h == crate::sse_customer_key::KEY_HEADER);
+    if let Some(sse) = sse_headers.filter(|_| signs_key) {
+        all.extend(sse.iter().cloned());
+    }
+    all
 }
 
 fn endpoint_options(flags: &SessionFlags, session: &Session) -> EndpointOptions {

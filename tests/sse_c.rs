@@ -319,3 +319,56 @@ fn an_sse_c_multipart_upload_is_created_uploaded_and_completed_with_the_key() {
     assert_eq!(done.status, 200, "{}", done.body);
     assert_eq!(server.object("vault", "big.bin").unwrap(), b"only part");
 }
+
+#[test]
+fn inspect_verifies_an_sse_c_url_with_the_key_from_its_source() {
+    let server = TestServer::start();
+    let put = sign(&server, "checked.bin", &["--verb", "PUT"]);
+    let url = put["url"].as_str().unwrap();
+    let inspect = |key: &str| {
+        let run = s3presign()
+            .with_example_keys()
+            .env("SSE_KEY", key)
+            .args(["inspect", "--verify", "--verb", "PUT", url])
+            .args(["--sse-customer-key", "env:SSE_KEY"])
+            .run();
+        assert!(!run.stdout.contains(key) && !run.stderr.contains(key));
+        run
+    };
+    let good = inspect(KEY);
+    good.expect_code(0);
+    assert_eq!(good.records()[0]["signature_valid"], true);
+    let other = inspect(OTHER_KEY);
+    other.expect_code(1);
+    assert_eq!(other.records()[0]["signature_valid"], false);
+
+    // A URL that signs no SSE-C headers is checked without them.
+    let plain = server
+        .s3presign()
+        .args(["url", "--bucket", "vault", "--key", "plain.bin"])
+        .run();
+    plain.expect_code(0);
+    let checked = s3presign()
+        .with_example_keys()
+        .env("SSE_KEY", KEY)
+        .args(["inspect", "--verify", plain.stdout.trim()])
+        .args(["--sse-customer-key", "env:SSE_KEY"])
+        .run();
+    checked.expect_code(0);
+    assert_eq!(checked.records()[0]["signature_valid"], true);
+
+    // Without the key, the signed key header is named as missing.
+    let without = s3presign()
+        .with_example_keys()
+        .args(["inspect", "--verify", "--verb", "PUT", url])
+        .run();
+    without.expect_code(1);
+    assert!(
+        without.records()[0]["verify_note"]
+            .as_str()
+            .unwrap()
+            .contains("x-amz-server-side-encryption-customer-algorithm"),
+        "{}",
+        without.stdout
+    );
+}

@@ -60,6 +60,15 @@ Describe 'SSE-C URLs' {
         Get-Everything $result | Should -Not -BeLike "*$key*"
     }
 
+    It 'is verified by ConvertFrom-S3PreSignedURL -Verify with the same key, and not with another' {
+        $result = Get-S3PreSignedURL -Bucket $Bucket -Key vault/a.bin -Verb PUT -ServerSideEncryptionCustomerProvidedKey $key
+        $checked = $result | ConvertFrom-S3PreSignedURL -Verify -Verb PUT -ServerSideEncryptionCustomerProvidedKey $key -Verbose 4>&1
+        ($checked | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).SignatureValid | Should -BeTrue
+        Get-Everything $checked | Should -Not -BeLike "*$key*"
+        $other = $result | ConvertFrom-S3PreSignedURL -Verify -Verb PUT -ServerSideEncryptionCustomerProvidedKey (New-CustomerKey) -ErrorAction SilentlyContinue
+        $other.SignatureValid | Should -BeFalse
+    }
+
     It 'signs part URLs with the key too, each with its PartNumber' {
         $parts = @(1, 2 | Get-S3PreSignedURL -Bucket $Bucket -Key vault/big.bin -Verb PUT -UploadId U1 -ServerSideEncryptionCustomerProvidedKey $key)
         $parts.PartNumber | Should -Be @(1, 2)
