@@ -1,32 +1,20 @@
 # The URLs used as a customer would, with Invoke-WebRequest, against an S3 server that checks SigV4.
 # tests/pester.rs starts an s3s test server on 127.0.0.1 and sets S3PRESIGN_TEST_ENDPOINT,
-# S3PRESIGN_TEST_ACCESS_KEY, S3PRESIGN_TEST_SECRET_KEY and S3PRESIGN_TEST_BUCKET (a bucket holding
-# hello.txt = "hello world"). Without them these tests are skipped, except under CI, where they fail.
+# S3PRESIGN_TEST_ACCESS_KEY, S3PRESIGN_TEST_SECRET_KEY, S3PRESIGN_TEST_BUCKET (a bucket holding
+# hello.txt = "hello world") and S3PRESIGN_TEST_ROOT. Without them these tests are skipped, except under
+# CI, where they fail.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module $ModuleManifest -Force
 
-    $required = 'S3PRESIGN_TEST_ENDPOINT', 'S3PRESIGN_TEST_ACCESS_KEY', 'S3PRESIGN_TEST_SECRET_KEY', 'S3PRESIGN_TEST_BUCKET'
-    $missing = @($required | Where-Object { -not [System.Environment]::GetEnvironmentVariable($_) })
-    $skipReason = $null
-    if ($missing) {
-        if ($env:CI) {
-            throw "CI is set but $($missing -join ', ') is not: the end-to-end tests must run in CI. " +
-                'Run them through tests/pester.rs (cargo test --test pester), which starts the S3 test server.'
-        }
-        $skipReason = "no S3 test server (cargo test --test pester starts one and sets S3PRESIGN_TEST_*)"
-    } else {
+    # The server's settings (Get-TestServer: under CI a missing server is a failure, not a skip).
+    $s3 = Get-TestServer
+    $skipReason = $s3.SkipReason
+    if (-not $skipReason) {
         $null = Reset-TestAws
-        $testBucket = $env:S3PRESIGN_TEST_BUCKET
-        # Everything a URL for the test server needs; the keys reach s3presign through its environment.
-        $server = @{
-            EndpointUrl    = $env:S3PRESIGN_TEST_ENDPOINT
-            ForcePathStyle = $true
-            Region         = 'us-east-1'
-            AccessKey      = $env:S3PRESIGN_TEST_ACCESS_KEY
-            SecretKey      = $env:S3PRESIGN_TEST_SECRET_KEY
-        }
+        $testBucket = $s3.Bucket
+        $server = $s3.Parameters   # everything a URL for the test server needs
     }
 
     function Invoke-Url {
