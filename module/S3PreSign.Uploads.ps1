@@ -26,11 +26,6 @@ function Start-S3UpProcess {
     $binary = Resolve-S3PreSignBinary $Cmdlet
     $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
     Add-S3PreSignSession $Arguments $psi $Bound $Cmdlet
-    # An SSE-C key, like the credentials, goes through the child's environment only.
-    if ($Bound['ServerSideEncryptionCustomerProvidedKey']) {
-        $psi.Environment['S3PRESIGN_SSE_CUSTOMER_KEY'] = $Bound['ServerSideEncryptionCustomerProvidedKey']
-        $Arguments.AddRange([string[]]('--sse-customer-key', 'env:S3PRESIGN_SSE_CUSTOMER_KEY'))
-    }
     foreach ($argument in $Arguments) { $psi.ArgumentList.Add($argument) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true

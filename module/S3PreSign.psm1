@@ -579,7 +579,7 @@ function Format-S3PreSignInstant {
 
 function Add-S3PreSignSession {
     # For every command of the module: appends the session flags (profile, region, endpoint, signing time...)
-    # from the caller's bound parameters, and puts explicit keys in the child's environment: never on its
+    # from the caller's bound parameters, and puts explicit keys and an SSE-C key in the child's environment: never on its
     # command line (visible to `ps`). Values go as --flag=value, so one that starts with '-' is no flag.
     param([System.Collections.Generic.List[string]]$Arguments, [System.Diagnostics.ProcessStartInfo]$StartInfo,
         [System.Collections.IDictionary]$Bound, [System.Management.Automation.PSCmdlet]$Cmdlet)
@@ -602,6 +602,12 @@ function Add-S3PreSignSession {
         else { [void]$StartInfo.Environment.Remove('AWS_SESSION_TOKEN') }
         [void]$StartInfo.Environment.Remove('AWS_SECURITY_TOKEN')
         [void]$StartInfo.Environment.Remove('AWS_PROFILE')
+    }
+    if ($Bound['ServerSideEncryptionCustomerProvidedKey']) {
+        # SSE-C: s3presign reads the key from the variable named here, which only the child's environment has.
+        $StartInfo.Environment['S3PRESIGN_SSE_CUSTOMER_KEY'] = $Bound['ServerSideEncryptionCustomerProvidedKey']
+        $Arguments.AddRange([string[]]('--sse-customer-key', 'env:S3PRESIGN_SSE_CUSTOMER_KEY'))
+        if ($Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) { $Arguments.Add('--sse-customer-key-md5=' + $Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) }
     }
 }
 
@@ -1055,11 +1061,8 @@ function Get-S3PreSignedURL {
         }
         if ($Metadata) { foreach ($entry in $Metadata.GetEnumerator()) { $arguments.Add("--metadata=$($entry.Key)=$($entry.Value)") } }
         if ($RequesterPays) { $arguments.Add('--requester-pays') }
-        # SSE-C: s3presign reads the key from the variable named here, which only the child's environment has.
-        if ($ServerSideEncryptionCustomerProvidedKey) {
-            $arguments.AddRange([string[]]('--sse-customer-key', 'env:S3PRESIGN_SSE_CUSTOMER_KEY'))
-            if ($ServerSideEncryptionCustomerProvidedKeyMD5) { $arguments.Add("--sse-customer-key-md5=$ServerSideEncryptionCustomerProvidedKeyMD5") }
-        } elseif ($ServerSideEncryptionCustomerMethod -or $ServerSideEncryptionCustomerProvidedKeyMD5) {
+        # (The SSE-C key itself is passed by Add-S3PreSignSession.)
+        if (-not $ServerSideEncryptionCustomerProvidedKey -and ($ServerSideEncryptionCustomerMethod -or $ServerSideEncryptionCustomerProvidedKeyMD5)) {
             $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'MissingCustomerKey' (
                         '-ServerSideEncryptionCustomerMethod and -ServerSideEncryptionCustomerProvidedKeyMD5 go with ' +
                         '-ServerSideEncryptionCustomerProvidedKey, the base64 of the 256-bit key: give it too.') $null))
@@ -1083,8 +1086,6 @@ function Get-S3PreSignedURL {
         $utf8 = [System.Text.UTF8Encoding]::new($false)   # no BOM: it would corrupt the first request line
         $psi.StandardInputEncoding = $utf8
         $psi.StandardErrorEncoding = $utf8
-        # Like the credentials (see Add-S3PreSignSession), the SSE-C key goes in the child's environment only.
-        if ($ServerSideEncryptionCustomerProvidedKey) { $psi.Environment['S3PRESIGN_SSE_CUSTOMER_KEY'] = $ServerSideEncryptionCustomerProvidedKey }
 
         $PSCmdlet.WriteVerbose('Starting ' + $binary + ' ' + [string]::Join(' ', $arguments))   # no secrets: those are in the environment
         $proc = [System.Diagnostics.Process]::new()

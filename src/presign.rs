@@ -152,16 +152,6 @@ impl Presigner {
             url.push_str(&encode_query(value));
             separator = '&';
         }
-        let multipart = |name: &str| {
-            request
-                .extras
-                .query
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.clone())
-        };
-        let upload_id = multipart("uploadId");
-        let part_number = multipart("partNumber").and_then(|n| n.parse().ok());
         let mut headers: Vec<(String, String)> = Vec::new();
         if let Some(content_type) = &request.content_type {
             headers.push(("Content-Type".to_string(), content_type.clone()));
@@ -225,8 +215,8 @@ impl Presigner {
             effective_expires_at,
             version_id: request.version_id,
             content_type: request.content_type,
-            upload_id,
-            part_number,
+            upload_id: request.extras.upload_id,
+            part_number: request.extras.part_number,
             curl,
             invoke_web_request,
             headers,

@@ -69,6 +69,9 @@ pub struct SignedExtras {
     pub query: Vec<(&'static str, String)>,
     /// Headers the client must send, in the case S3 documents them.
     pub headers: Vec<(String, String)>,
+    /// The multipart upload and part, also among `query`, for the result to report.
+    pub upload_id: Option<String>,
+    pub part_number: Option<i64>,
 }
 
 fn invalid(kind: ItemErrorKind, message: String) -> ItemError {
@@ -160,9 +163,11 @@ impl RequestOptions {
         if let Some(n) = self.part_number {
             extras.query.push(("partNumber", n.to_string()));
         }
-        if let Some(id) = self.upload_id {
-            extras.query.push(("uploadId", id));
+        if let Some(id) = &self.upload_id {
+            extras.query.push(("uploadId", id.clone()));
         }
+        extras.upload_id = self.upload_id;
+        extras.part_number = self.part_number;
 
         let put_only = |name: &str| -> Result<(), ItemError> {
             if verb == Verb::Put {

@@ -148,11 +148,9 @@ impl SseCustomerKey {
 
     /// The three headers as signed: the real key.
     pub fn signed_headers(&self) -> [(String, String); 3] {
-        [
-            (ALGORITHM_HEADER.into(), "AES256".into()),
-            (KEY_HEADER.into(), self.key.clone()),
-            (KEY_MD5_HEADER.into(), self.key_md5.clone()),
-        ]
+        let mut headers = self.shown_headers();
+        headers[1].1.clone_from(&self.key);
+        headers
     }
 
     /// The key as the header carries it, for signing only.
@@ -166,8 +164,11 @@ impl SseCustomerKey {
 
     /// The three headers as shown: the key redacted.
     pub fn shown_headers(&self) -> [(String, String); 3] {
-        let [algorithm, (name, _), md5] = self.signed_headers();
-        [algorithm, (name, REDACTED.into()), md5]
+        [
+            (ALGORITHM_HEADER.into(), "AES256".into()),
+            (KEY_HEADER.into(), REDACTED.into()),
+            (KEY_MD5_HEADER.into(), self.key_md5.clone()),
+        ]
     }
 }
 
