@@ -100,9 +100,17 @@ pub fn parse(line: &[u8]) -> Result<ParsedLine, LineError> {
 /// The line as a JSON object, to echo with an error about it; None if it is not one.
 pub fn input_of(line: &[u8]) -> Option<Map<String, Value>> {
     match serde_json::from_slice::<Value>(line) {
-        Ok(Value::Object(map)) => Some(map),
+        Ok(Value::Object(map)) => Some(echoable(map)),
         _ => None,
     }
+}
+
+/// The part of an input object that an error record may echo: the protocol's own fields only.
+/// Anything else (`aws_secret_access_key`, `sse_customer_key`, …) may be a secret that was put
+/// in the wrong place, and error records end up in logs.
+fn echoable(mut object: Map<String, Value>) -> Map<String, Value> {
+    object.retain(|name, _| FIELDS.contains(&name.as_str()));
+    object
 }
 
 fn parse_slowly(line: &[u8]) -> Result<ParsedLine, LineError> {
@@ -151,7 +159,7 @@ fn parse_slowly(line: &[u8]) -> Result<ParsedLine, LineError> {
         Ok(fields) => Ok(ParsedLine { fields }),
         Err(error) => Err(LineError {
             error,
-            input: Some(object),
+            input: Some(echoable(object)),
         }),
     }
 }
@@ -312,6 +320,19 @@ mod tests {
         let err = parse(br#"{"bucket":"b","key":7}"#).err().unwrap();
         assert_eq!(err.input.unwrap()["bucket"], "b");
         assert!(err.error.message.contains("\"key\""));
+    }
+
+    #[test]
+    fn never_echoes_fields_outside_the_protocol() {
+        let line = br#"{"bucket":"b","key":"k","aws_secret_access_key":"CANARY-SECRET","sse_customer_key":"CANARY-SSE"}"#;
+        let err = parse(line).err().unwrap();
+        let input = err.input.unwrap();
+        assert_eq!(input["bucket"], "b");
+        assert!(
+            !input.contains_key("aws_secret_access_key") && !input.contains_key("sse_customer_key")
+        );
+        let echoed = input_of(line).unwrap();
+        assert_eq!(echoed.keys().collect::<Vec<_>>(), ["bucket", "key"]);
     }
 
     #[test]

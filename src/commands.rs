@@ -1,6 +1,6 @@
 //! The two commands, from parsed flags to an exit code.
 
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use clap::Parser;
@@ -191,9 +191,12 @@ fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
     ExitCode::Success
 }
 
+/// Stands in for a line of stdin that is not UTF-8 (no URL can contain NUL).
+const NOT_UTF8: &str = "\0not-utf-8";
+
 fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
     let mut headers = Vec::new();
-    for header in &args.headers {
+    for (index, header) in args.headers.iter().enumerate() {
         match header.split_once(':') {
             Some((name, value)) => {
                 headers.push((name.trim().to_string(), value.trim().to_string()))
@@ -201,7 +204,11 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
             None => {
                 let usage = SetupError::new(
                     SetupErrorKind::Usage,
-                    format!("--header '{header}' is not 'Name: value'"),
+                    // Not echoed: a header given the wrong way may hold an SSE-C key.
+                    format!(
+                        "--header number {} is not 'Name: value' (a colon between the header's name and its value)",
+                        index + 1
+                    ),
                 );
                 return report_setup_error(&usage, args.output == OutputFormat::Json);
             }
@@ -226,8 +233,16 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
             Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
         }
     }
+    // Lines that are not UTF-8 are read on (lossily): each bad line is an item error of its own,
+    // and no line after it is lost.
     let urls: Box<dyn Iterator<Item = String>> = if args.urls.is_empty() {
-        Box::new(io::stdin().lines().map_while(Result::ok))
+        Box::new(
+            io::stdin()
+                .lock()
+                .split(b'\n')
+                .map_while(Result::ok)
+                .map(|bytes| String::from_utf8(bytes).unwrap_or_else(|_| NOT_UTF8.to_string())),
+        )
     } else {
         Box::new(args.urls.clone().into_iter())
     };
@@ -236,7 +251,11 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
     let mut stdout = io::stdout().lock();
     for (index, url) in urls.enumerate() {
         let line = index as u64 + 1;
-        let parsed = match inspect::parse(&url, now) {
+        let parsed = match (url.as_str(), inspect::parse(&url, now)) {
+            (NOT_UTF8, _) => Err("the line is not UTF-8 text".to_string()),
+            (_, parsed) => parsed,
+        };
+        let parsed = match parsed {
             Ok(p) => p,
             Err(why) => {
                 all_good = false;
@@ -248,7 +267,13 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
                 let what = if args.urls.is_empty() { "line" } else { "URL" };
                 eprintln!("s3presign: error: {what} {line}: {}", error.message);
                 if args.output == OutputFormat::Json {
-                    let _ = output::write_error(&mut stdout, line, &error, None);
+                    // The line is echoed only with any session token in it redacted.
+                    let mut input = serde_json::Map::new();
+                    input.insert(
+                        "url".into(),
+                        crate::redact::redact_session_tokens(url.trim()).into(),
+                    );
+                    let _ = output::write_error(&mut stdout, line, &error, Some(&input));
                 }
                 continue;
             }

@@ -2,7 +2,7 @@
 //! shared links. Works on SigV4 and legacy SigV2 URLs; never shows a session token, only
 //! whether there is one. With credentials it also checks the signature, offline.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::expiry::format_utc;
@@ -14,6 +14,8 @@ pub struct Inspection {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub signature_version: &'static str,
+    /// The URL as given, with any session token replaced by `REDACTED` ([`crate::redact`]).
+    pub url: String,
     pub endpoint: String,
     pub bucket: Option<String>,
     pub key: Option<String>,
@@ -83,11 +85,13 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
     let mut other_query = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let lower = name.to_ascii_lowercase();
+        // S3 decodes parameter names before it reads them: `X-Amz-Security%2DToken` is the token.
+        let decoded_name = percent_decode(name);
+        let lower = decoded_name.to_ascii_lowercase();
         if lower.starts_with("x-amz-")
             || ["awsaccesskeyid", "signature", "expires"].contains(&lower.as_str())
         {
-            signing.push((name.to_string(), percent_decode(value)));
+            signing.push((decoded_name, percent_decode(value)));
         } else {
             other_query.push((name.to_string(), value.to_string()));
         }
@@ -110,30 +114,39 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
         .filter(|(n, _)| n.starts_with("response-"))
         .map(|(n, v)| (n.clone(), percent_decode(v)))
         .collect();
-    let has_session_token = get("X-Amz-Security-Token").is_some();
+    // S3's reading (parameter names decoded), or token text in a mangled form: either way the
+    // URL holds a secret.
+    let has_session_token =
+        get("X-Amz-Security-Token").is_some() || crate::redact::has_session_token(url);
     let endpoint = format!("{scheme}://{host}");
 
     let signing = if let Some(algorithm) = get("X-Amz-Algorithm") {
         if algorithm != "AWS4-HMAC-SHA256" {
-            return Err(format!(
-                "its algorithm is {algorithm}; only AWS4-HMAC-SHA256 (SigV4) and SigV2 are read"
-            ));
+            return Err(
+                "its X-Amz-Algorithm is not AWS4-HMAC-SHA256; only SigV4 and SigV2 URLs are read"
+                    .into(),
+            );
         }
         let credential = get("X-Amz-Credential").ok_or("it has no X-Amz-Credential")?;
         let scope: Vec<&str> = credential.split('/').collect();
         if scope.len() != 5 || scope[4] != "aws4_request" {
-            return Err(format!(
-                "its X-Amz-Credential '{credential}' is not KEY/DATE/REGION/SERVICE/aws4_request"
-            ));
+            return Err("its X-Amz-Credential is not KEY/DATE/REGION/SERVICE/aws4_request".into());
         }
         let date = get("X-Amz-Date").ok_or("it has no X-Amz-Date")?;
         let signed_at = chrono::NaiveDateTime::parse_from_str(&date, "%Y%m%dT%H%M%SZ")
-            .map_err(|_| format!("its X-Amz-Date '{date}' is not YYYYMMDDTHHMMSSZ"))?
+            .map_err(|_| "its X-Amz-Date is not YYYYMMDDTHHMMSSZ".to_string())?
             .and_utc();
         let expires: i64 = get("X-Amz-Expires")
             .ok_or("it has no X-Amz-Expires")?
             .parse()
-            .map_err(|_| "its X-Amz-Expires is not a number".to_string())?;
+            .map_err(|_| "its X-Amz-Expires is not a whole number of seconds".to_string())?;
+        if expires < 0 {
+            return Err("its X-Amz-Expires is negative".into());
+        }
+        let expires_at = TimeDelta::try_seconds(expires)
+            .and_then(|d| signed_at.checked_add_signed(d))
+            .filter(|t| t.year() <= 9999)
+            .ok_or("its X-Amz-Date plus X-Amz-Expires is past the year 9999")?;
         Signing {
             version: "v4",
             access_key_id: scope[0].to_string(),
@@ -141,7 +154,7 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
             service: Some(scope[3].to_string()),
             signed_at: Some(signed_at),
             expires_in_seconds: Some(expires),
-            expires_at: signed_at + TimeDelta::seconds(expires),
+            expires_at,
             signed_headers: get("X-Amz-SignedHeaders")
                 .unwrap_or_default()
                 .split(';')
@@ -155,7 +168,7 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
     {
         let epoch: i64 = expires
             .parse()
-            .map_err(|_| format!("its Expires '{expires}' is not epoch seconds"))?;
+            .map_err(|_| "its Expires is not epoch seconds".to_string())?;
         Signing {
             version: "v2",
             access_key_id,
@@ -163,7 +176,9 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
             service: None,
             signed_at: None,
             expires_in_seconds: None,
-            expires_at: DateTime::from_timestamp(epoch, 0).ok_or("its Expires is out of range")?,
+            expires_at: DateTime::from_timestamp(epoch, 0)
+                .filter(|t| (0..=9999).contains(&t.year()))
+                .ok_or("its Expires is out of range (years 0 to 9999)")?,
             signed_headers: Vec::new(),
             signature,
         }
@@ -173,6 +188,7 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
     let inspection = Inspection {
         kind: "inspection",
         signature_version: signing.version,
+        url: crate::redact::redact_session_tokens(url),
         endpoint,
         bucket,
         key,

@@ -3,9 +3,9 @@
 //! pre-signed URLs.
 
 use aws_sdk_s3::config::{BehaviorVersion, Region};
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::cli::SessionFlags;
+use crate::outside_text::describe_s3_error;
 use crate::session::Session;
 use crate::sse_customer_key::SseCustomerKey;
 
@@ -42,7 +42,7 @@ pub async fn create(
         .map_err(|e| {
             format!(
                 "CreateMultipartUpload for s3://{bucket}/{key} failed: {}",
-                DisplayErrorContext(&e)
+                describe_s3_error(&e)
             )
         })?;
     output.upload_id.ok_or_else(|| {

@@ -7,8 +7,9 @@
 use std::path::PathBuf;
 
 use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::provider_config::ProviderConfig;
 use aws_config::BehaviorVersion;
-use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_types::os_shim_internal::{Env, Fs};
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 
 use crate::cli::SessionFlags;
 use crate::errors::{SetupError, SetupErrorKind};
+use crate::outside_text::describe_error;
 
 /// What every request of a run is signed with.
 pub struct Session {
@@ -46,12 +48,7 @@ pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
         loader = loader.region(Region::new(region.clone()));
     }
     if let Some(profile) = &flags.profile {
-        loader = loader.profile_name(profile).credentials_provider(
-            ProfileFileCredentialsProvider::builder()
-                .profile_name(profile)
-                .profile_files(files.clone())
-                .build(),
-        );
+        loader = loader.profile_name(profile);
     }
     let config = loader.load().await;
 
@@ -67,9 +64,25 @@ pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
         )
         })?;
 
-    let provider = config
-        .credentials_provider()
-        .ok_or_else(no_credentials_hint)?;
+    // `--profile` beats credentials in environment variables (as in the AWS CLI), so its
+    // profile provider is used outright. It is given the resolved region: an assume-role
+    // profile calls STS, which needs one to sign with.
+    let provider = match &flags.profile {
+        Some(profile) => SharedCredentialsProvider::new(
+            ProfileFileCredentialsProvider::builder()
+                .configure(
+                    &ProviderConfig::without_region()
+                        .with_region(Some(Region::new(region.clone())))
+                        .with_behavior_version(Some(BehaviorVersion::latest())),
+                )
+                .profile_name(profile)
+                .profile_files(files.clone())
+                .build(),
+        ),
+        None => config
+            .credentials_provider()
+            .ok_or_else(no_credentials_hint)?,
+    };
     let credentials = provider.provide_credentials().await.map_err(|e| {
         // The provider's error chain names the source that failed (SSO login expired, a
         // credential_process exit code, ...); it never contains key material.
@@ -81,12 +94,17 @@ pub async fn load(flags: &SessionFlags) -> Result<Session, SetupError> {
                     .as_deref()
                     .map(|p| format!(" for profile '{p}'"))
                     .unwrap_or_default(),
-                describe(&e),
+                describe_error(&e),
                 CREDENTIALS_HINT
             ),
         )
     })?;
     let credentials_expire_at = credentials.expiry().map(DateTime::<Utc>::from);
+    check_usable(
+        &credentials,
+        credentials_expire_at,
+        chosen_profile.as_deref(),
+    )?;
     Ok(Session {
         credentials,
         region,
@@ -158,7 +176,10 @@ async fn check_profile_exists(
         .map_err(|e| {
             SetupError::new(
                 SetupErrorKind::UnknownProfile,
-                format!("could not read the AWS config files: {}", describe(&e)),
+                format!(
+                    "could not read the AWS config files: {}",
+                    describe_error(&e)
+                ),
             )
         })?;
     if set.get_profile(profile).is_some() {
@@ -200,21 +221,40 @@ fn file_locations(flags: &SessionFlags) -> (PathBuf, PathBuf) {
     (config, credentials)
 }
 
-/// An error and its causes in one line, without the Debug dumps and the repetitions that
-/// provider chains produce ("an error occurred: an error occurred: ...").
-fn describe(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = Some(error);
-    while let Some(e) = current {
-        let text = e.to_string();
-        // Wrappers that only say "something failed" add nothing when a cause follows.
-        let says_nothing = (text.starts_with("an error occurred")
-            || text.starts_with("the credential provider was not enabled"))
-            && e.source().is_some();
-        if !text.is_empty() && !says_nothing && !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        current = e.source();
+/// Credentials that cannot sign a working URL are a setup error, not a warning: an empty access
+/// key id or secret key (a profile with `aws_access_key_id =` and nothing after it), or temporary
+/// credentials that have already expired (a `credential_process` helper that hands out a stale
+/// cache). Nothing in the message is the credentials' own.
+fn check_usable(
+    credentials: &Credentials,
+    expire_at: Option<DateTime<Utc>>,
+    profile: Option<&str>,
+) -> Result<(), SetupError> {
+    let whose = profile
+        .map(|p| format!("profile '{p}'"))
+        .unwrap_or_else(|| "the default credential chain".into());
+    if credentials.access_key_id().trim().is_empty()
+        || credentials.secret_access_key().trim().is_empty()
+    {
+        return Err(SetupError::new(
+            SetupErrorKind::NoCredentials,
+            format!(
+                "the credentials of {whose} have an empty access key id or secret access key; \
+                 fill in aws_access_key_id and aws_secret_access_key (aws configure), or choose \
+                 another profile"
+            ),
+        ));
     }
-    parts.join(": ")
+    if let Some(at) = expire_at.filter(|at| *at <= Utc::now()) {
+        return Err(SetupError::new(
+            SetupErrorKind::NoCredentials,
+            format!(
+                "the temporary credentials of {whose} expired at {}: a URL signed with them \
+                 would never work. Refresh them (aws sso login, or the credential helper's own \
+                 refresh) and run again",
+                crate::expiry::format_utc(at)
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -57,10 +57,23 @@ fn is_env_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Whether `text` could be an SSE-C key put where a name or path belongs: the base64 of 32 bytes,
+/// or anything as long as one (44 characters). Such text is never echoed in a message.
+pub fn may_be_key(text: &str) -> bool {
+    text.trim().len() >= 40
+        || aws_smithy_types::base64::decode(text.trim()).is_ok_and(|bytes| bytes.len() == 32)
+}
+
 impl KeySource {
     /// `env:NAME` or `file:PATH`. Anything else is refused without echoing it: it may be the key.
+    /// A name or path that looks like a key ([`may_be_key`]) is refused without echoing it too.
     pub fn parse(text: &str) -> Result<KeySource, SetupError> {
         if let Some(name) = text.strip_prefix("env:") {
+            if may_be_key(name) {
+                return Err(usage(
+                    "--sse-customer-key env:NAME takes the name of the environment variable that holds the key; what follows env: looks like a key itself, which must never be on a command line".into(),
+                ));
+            }
             if !is_env_name(name) {
                 return Err(usage(format!(
                     "--sse-customer-key env:{name}: '{name}' is not an environment variable name (letters, digits, _)"
@@ -70,6 +83,11 @@ impl KeySource {
         } else if let Some(path) = text.strip_prefix("file:") {
             if path.is_empty() {
                 return Err(usage("--sse-customer-key file: needs a path".into()));
+            }
+            if may_be_key(path) && !std::path::Path::new(path).exists() {
+                return Err(usage(
+                    "--sse-customer-key file:PATH takes the path of a file that holds the key; what follows file: is no file and looks like a key itself, which must never be on a command line".into(),
+                ));
             }
             Ok(KeySource::File(PathBuf::from(path)))
         } else {
@@ -133,8 +151,9 @@ impl SseCustomerKey {
         let key_md5 = aws_smithy_types::base64::encode(Md5::digest(&bytes));
         if let Some(expected) = expected_md5 {
             if expected != key_md5 {
+                // The given value is not echoed: it may be the key, put in the wrong place.
                 return Err(usage(format!(
-                    "--sse-customer-key-md5 '{expected}' is not the MD5 of the SSE-C key in the {} (which is {key_md5})",
+                    "--sse-customer-key-md5 is not the MD5 of the SSE-C key in the {} (which is {key_md5})",
                     source.describe()
                 )));
             }
@@ -228,6 +247,15 @@ mod tests {
             KeySource::parse("file:/k/key.b64").unwrap(),
             KeySource::File("/k/key.b64".into())
         );
+        for wrong_place in [KEY.to_string(), format!("env:{KEY}"), format!("file:{KEY}")] {
+            let e = KeySource::parse(&wrong_place).unwrap_err();
+            assert!(!e.message.contains(KEY), "{}", e.message);
+        }
+        let unpadded = KEY.trim_end_matches('=');
+        let e = KeySource::parse(&format!("env:{unpadded}")).unwrap_err();
+        assert!(!e.message.contains(unpadded), "{}", e.message);
+        let e = SseCustomerKey::from_base64(KEY, source(), Some(KEY)).unwrap_err();
+        assert!(!e.message.contains(KEY), "{}", e.message);
         let e = KeySource::parse(KEY).unwrap_err();
         assert!(!e.message.contains(KEY) && e.message.contains("env:NAME"));
         assert!(KeySource::parse("env:1BAD").is_err());
