@@ -112,11 +112,18 @@ impl SseCustomerKey {
         expected_md5: Option<&str>,
     ) -> Result<SseCustomerKey, SetupError> {
         let text = match &source {
-            KeySource::Env(name) => std::env::var(name).map_err(|_| {
-                usage(format!(
-                    "the SSE-C key's environment variable {name} is not set (or not UTF-8)"
-                ))
-            })?,
+            KeySource::Env(name) => {
+                let key = std::env::var(name).map_err(|_| {
+                    usage(format!(
+                        "the SSE-C key's environment variable {name} is not set (or not UTF-8)"
+                    ))
+                })?;
+                // Processes started later (a credential_process helper) must not inherit the
+                // key. Keys are loaded before the async runtime starts any thread, so nothing
+                // reads the environment concurrently.
+                std::env::remove_var(name);
+                key
+            }
             KeySource::File(path) => std::fs::read_to_string(path).map_err(|e| {
                 usage(format!(
                     "cannot read the SSE-C key from '{}': {e}",
