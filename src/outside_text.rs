@@ -6,7 +6,7 @@
 
 use std::error::Error;
 
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ErrorMetadata, ProvideErrorMetadata, SdkError};
 
 /// What replaces a run of characters that may be key material.
 const HIDDEN: &str = "(hidden)";
@@ -23,7 +23,14 @@ pub fn describe_error(error: &(dyn Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut current = Some(error);
     while let Some(e) = current {
-        let text = filtered(&e.to_string());
+        // An AWS service's error (STS, SSO): its code only. Its message may quote the request.
+        let text = match e.downcast_ref::<ErrorMetadata>() {
+            Some(service) => format!(
+                "the service answered {}",
+                hide_key_material(service.code().unwrap_or("an unnamed error"))
+            ),
+            None => filtered(&e.to_string()),
+        };
         let says_nothing = (text.starts_with("an error occurred")
             || text.starts_with("the credential provider was not enabled"))
             && e.source().is_some();

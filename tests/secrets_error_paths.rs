@@ -597,5 +597,15 @@ fn an_sts_error_body_is_not_relayed() {
         .run();
     run.expect_code(2);
     assert!(run.stderr.contains("reader"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("AccessDenied"),
+        "STS was asked: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("you sent"),
+        "the body is not relayed: {}",
+        run.stderr
+    );
     assert_no_leak(&run, "reflecting STS", &[SECRET, TOKEN]);
 }
