@@ -126,7 +126,8 @@ impl EndpointResolver {
             .region(o.region.clone())
             .use_fips(o.fips)
             .use_dual_stack(o.dualstack)
-            .force_path_style(o.force_path_style())
+            // An access point ARN has its own host; botocore drops path style for it.
+            .force_path_style(o.force_path_style() && !bucket.starts_with("arn:"))
             .accelerate(o.accelerate)
             .use_global_endpoint(o.use_global_endpoint)
             .set_use_arn_region(o.use_arn_region)
