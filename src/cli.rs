@@ -376,12 +376,22 @@ pub struct SessionFlags {
     /// Region, e.g. eu-west-1 [default: from AWS_REGION or the profile].
     #[arg(long)]
     pub region: Option<String>,
-    /// Custom S3-compatible endpoint, e.g. https://minio.example.com:9000.
+    /// Custom S3-compatible endpoint, e.g. https://minio.example.com:9000 [default: from
+    /// AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or the profile]. Its URLs are path-style unless
+    /// virtual-hosted addressing is asked for.
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Put the bucket in the path (https://host/bucket/key) instead of the host name.
-    #[arg(long)]
+    /// Put the bucket in the path (https://host/bucket/key) instead of the host name; the same
+    /// as --addressing-style path.
+    #[arg(long, conflicts_with = "addressing_style")]
     pub path_style: bool,
+    /// Bucket in the host name (virtual), in the path (path), or virtual where the name allows
+    /// it and path-style for custom endpoints (auto) [default: the profile's s3 addressing_style, else auto].
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub addressing_style: Option<crate::endpoint::AddressingStyle>,
+    /// Use the FIPS endpoint [default: from AWS_USE_FIPS_ENDPOINT or the profile].
+    #[arg(long)]
+    pub fips: bool,
     /// Use the S3 Transfer Acceleration endpoint.
     #[arg(long)]
     pub accelerate: bool,

@@ -6,11 +6,11 @@ use chrono::{DateTime, SubsecRound, Utc};
 use clap::Parser;
 
 use crate::cli::{self, Cli, Command, OutputFormat, SessionFlags};
-use crate::endpoint::{EndpointOptions, EndpointResolver};
+use crate::credentials_refresh::CredentialsRefresh;
+use crate::endpoint::EndpointResolver;
 use crate::errors::{ItemErrorKind, SetupError, SetupErrorKind};
 use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
-use crate::session::Session;
 use crate::signer::Signer;
 use crate::{
     batch, errors, expiry, inspect, multipart, output, post_policy, request, request_options,
@@ -132,23 +132,37 @@ fn setup(flags: &SessionFlags, sse: &cli::SseCustomerKeyFlags) -> Result<Presign
         None => None,
     };
     let sse_customer_key = sse.load()?;
-    let (_, session) = load_session(flags)?;
-    let endpoints = EndpointResolver::new(endpoint_options(flags, &session));
+    let (runtime, setup) = load_session(flags)?;
+    let refresh = match setup.provider {
+        Some(provider) => Some(
+            CredentialsRefresh::new(runtime, provider, &setup.session.credentials, Utc::now())
+                .map_err(|m| SetupError::new(SetupErrorKind::Usage, m))?,
+        ),
+        None => None,
+    };
+    let endpoints = EndpointResolver::new(setup.endpoint);
     Ok(
-        Presigner::new(&session, endpoints, start_time, flags.strict_expiry)
-            .with_sse_customer_key(sse_customer_key),
+        Presigner::new(&setup.session, endpoints, start_time, flags.strict_expiry)
+            .with_sse_customer_key(sse_customer_key)
+            .with_credentials_refresh(refresh),
     )
 }
 
-fn load_session(flags: &SessionFlags) -> Result<(tokio::runtime::Runtime, Session), SetupError> {
+/// Credentials, region and endpoint settings; run-wide warnings go to stderr once, here.
+fn load_session(
+    flags: &SessionFlags,
+) -> Result<(tokio::runtime::Runtime, session::Setup), SetupError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| {
             SetupError::new(SetupErrorKind::NoCredentials, format!("cannot start: {e}"))
         })?;
-    let session = runtime.block_on(session::load(flags))?;
-    Ok((runtime, session))
+    let setup = runtime.block_on(session::load(flags))?;
+    for warning in &setup.warnings {
+        eprintln!("s3presign: warning: {warning}");
+    }
+    Ok((runtime, setup))
 }
 
 fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
@@ -157,13 +171,13 @@ fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
         Ok(key) => key,
         Err(e) => return report_setup_error(&e, json),
     };
-    let (runtime, session) = match load_session(&args.session) {
+    let (runtime, setup) = match load_session(&args.session) {
         Ok(s) => s,
         Err(e) => return report_setup_error(&e, json),
     };
     let created = runtime.block_on(multipart::create(
-        &session,
-        &args.session,
+        &setup.session,
+        &setup.endpoint,
         &args.bucket,
         &args.key,
         args.content_type.as_deref(),
@@ -220,19 +234,26 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
         Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
     };
     let mut verifier = None;
-    if args.verify {
+    // The endpoint settings `url` would use tell which part of a URL is the bucket.
+    let endpoint_url = if args.verify {
         // The region to check with is the URL's own; any region lets the credentials load.
         if args.session.region.is_none() {
             args.session.region = Some("us-east-1".into());
         }
         match load_session(&args.session) {
-            Ok((_, session)) => {
-                let key_id = session.credentials.access_key_id().to_string();
-                verifier = Some((Signer::new(session.credentials), key_id));
+            Ok((_, setup)) => {
+                let key_id = setup.session.credentials.access_key_id().to_string();
+                verifier = Some((Signer::new(setup.session.credentials), key_id));
+                setup.endpoint.endpoint_url
             }
             Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
         }
-    }
+    } else {
+        match session::endpoint_settings(&args.session) {
+            Ok(options) => options.endpoint_url,
+            Err(e) => return report_setup_error(&e, args.output == OutputFormat::Json),
+        }
+    };
     // Lines that are not UTF-8 are read on (lossily): each bad line is an item error of its own,
     // and no line after it is lost.
     let urls: Box<dyn Iterator<Item = String>> = if args.urls.is_empty() {
@@ -251,7 +272,10 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
     let mut stdout = io::stdout().lock();
     for (index, url) in urls.enumerate() {
         let line = index as u64 + 1;
-        let parsed = match (url.as_str(), inspect::parse(&url, now)) {
+        let parsed = match (
+            url.as_str(),
+            inspect::parse(&url, now, endpoint_url.as_deref()),
+        ) {
             (NOT_UTF8, _) => Err("the line is not UTF-8 text".to_string()),
             (_, parsed) => parsed,
         };
@@ -366,10 +390,11 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return report_setup_error(&e, json),
     };
-    let (_, session) = match load_session(&args.session) {
+    let (_, setup) = match load_session(&args.session) {
         Ok(s) => s,
         Err(e) => return report_setup_error(&e, json),
     };
+    let session = setup.session;
     let signed_at = start_time.unwrap_or_else(Utc::now).trunc_subsecs(0);
     let expiry = match expiry::resolve(&spec, signed_at) {
         Ok(e) => e,
@@ -394,11 +419,14 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         }
         eprintln!("s3presign: warning: {message}");
     }
-    let mut endpoints = EndpointResolver::new(endpoint_options(&args.session, &session));
+    let mut endpoints = EndpointResolver::new(setup.endpoint);
     let endpoint = match endpoints.resolve(&args.bucket) {
         Ok(e) => e,
         Err(e) => return report_item_error(&e, json),
     };
+    if let Some(warning) = &endpoint.warning {
+        eprintln!("s3presign: warning: {warning}");
+    }
     let request = post_policy::PostRequest {
         bucket: args.bucket.clone(),
         key: match (&args.key, &args.key_prefix) {
@@ -456,17 +484,6 @@ fn with_sse_headers(
         all.extend(sse.iter().cloned());
     }
     all
-}
-
-fn endpoint_options(flags: &SessionFlags, session: &Session) -> EndpointOptions {
-    EndpointOptions {
-        region: session.region.clone(),
-        endpoint_url: flags.endpoint_url.clone(),
-        path_style: flags.path_style,
-        accelerate: flags.accelerate,
-        dualstack: flags.dualstack,
-        http: flags.http,
-    }
 }
 
 fn parse_start_time(text: &str) -> Result<DateTime<Utc>, SetupError> {

@@ -12,15 +12,62 @@ use aws_smithy_types::Document;
 
 use crate::errors::{ItemError, ItemErrorKind};
 
-/// The process-wide endpoint settings (flags).
+/// How the bucket appears in URLs (AWS CLI's `s3 = addressing_style`): in the host name
+/// (virtual-hosted, `https://bucket.s3.eu-west-1.amazonaws.com/key`) or in the path (path-style,
+/// `https://s3.eu-west-1.amazonaws.com/bucket/key`). `Auto` is virtual-hosted where the bucket
+/// name allows it, and path-style for custom endpoint URLs (S3-compatible servers rarely have
+/// a DNS name per bucket), as in botocore and AWS.Tools.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AddressingStyle {
+    #[default]
+    Auto,
+    Virtual,
+    Path,
+}
+
+impl AddressingStyle {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(AddressingStyle::Auto),
+            "virtual" => Some(AddressingStyle::Virtual),
+            "path" => Some(AddressingStyle::Path),
+            _ => None,
+        }
+    }
+}
+
+/// The process-wide endpoint settings, resolved from flags, environment and config file
+/// (`endpoint_config::resolve`) and the session's region.
 #[derive(Clone, Debug, Default)]
 pub struct EndpointOptions {
+    /// The region to sign for (a FIPS pseudo-region already turned into `fips`).
     pub region: String,
+    /// A custom endpoint: `scheme://host[:port][/path]`.
     pub endpoint_url: Option<String>,
-    pub path_style: bool,
+    pub addressing_style: AddressingStyle,
     pub accelerate: bool,
     pub dualstack: bool,
+    pub fips: bool,
+    /// Make `http://` URLs for AWS hosts.
     pub http: bool,
+    /// us-east-1 on the global host `s3.amazonaws.com` (`us_east_1_regional_endpoint = legacy`).
+    pub use_global_endpoint: bool,
+    /// Whether an access point ARN's own region may differ from `region` (None: it may).
+    pub use_arn_region: Option<bool>,
+}
+
+impl EndpointOptions {
+    /// botocore's rule (`compute_endpoint_resolver_builtin_defaults`): acceleration wins over
+    /// path style; a custom endpoint is path-style unless virtual-hosted is asked for.
+    pub fn force_path_style(&self) -> bool {
+        if self.accelerate {
+            false
+        } else if self.endpoint_url.is_some() {
+            self.addressing_style != AddressingStyle::Virtual
+        } else {
+            self.addressing_style == AddressingStyle::Path
+        }
+    }
 }
 
 /// Where one bucket's objects live, and the scope to sign for.
@@ -30,6 +77,8 @@ pub struct BucketEndpoint {
     pub base: String,
     pub signing_region: String,
     pub signing_name: String,
+    /// Something the user should know about this bucket (a legacy bucket name).
+    pub warning: Option<String>,
 }
 
 pub struct EndpointResolver {
@@ -46,6 +95,10 @@ impl EndpointResolver {
             rules: DefaultResolver::new(),
             last: None,
         }
+    }
+
+    pub fn options(&self) -> &EndpointOptions {
+        &self.options
     }
 
     pub fn resolve(&mut self, bucket: &str) -> Result<BucketEndpoint, ItemError> {
@@ -67,15 +120,18 @@ impl EndpointResolver {
                 format!("no endpoint for bucket '{bucket}': {why}"),
             )
         };
+        let warning = legacy_bucket_name(bucket, o)?;
         let params = Params::builder()
             .bucket(bucket)
             .region(o.region.clone())
-            .use_fips(false)
+            .use_fips(o.fips)
             .use_dual_stack(o.dualstack)
-            .force_path_style(o.path_style)
+            // An access point ARN has its own host; botocore drops path style for it.
+            .force_path_style(o.force_path_style() && !bucket.starts_with("arn:"))
             .accelerate(o.accelerate)
-            .use_global_endpoint(false)
-            .set_endpoint(o.endpoint_url.clone())
+            .use_global_endpoint(o.use_global_endpoint)
+            .set_use_arn_region(o.use_arn_region)
+            .set_endpoint(o.endpoint_url.as_deref().map(with_path_slash))
             .build()
             .map_err(|e| endpoint_error(e.to_string()))?;
         let endpoint = ready(self.rules.resolve_endpoint(&params))
@@ -105,8 +161,49 @@ impl EndpointResolver {
             base,
             signing_region: signing_region.unwrap_or_else(|| o.region.clone()),
             signing_name: signing_name.unwrap_or_else(|| "s3".to_string()),
+            warning,
         })
     }
+}
+
+/// The endpoint rules join a custom endpoint's path and the bucket without a slash when the
+/// path does not end in one (`https://host/minio` + `my-bucket` gives `/miniomy-bucket`:
+/// aws-sdk-rust#1387); the S3 endpoint rules' `normalizedPath` means `/minio/`.
+pub fn with_path_slash(url: &str) -> String {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(_) if !url.ends_with('/') => format!("{url}/"),
+        _ => url.to_string(),
+    }
+}
+
+/// Bucket names with capitals or underscores (or longer than 63 characters) exist only as
+/// buckets created in us-east-1 before March 2018 ("Bucket naming rules", Amazon S3 User Guide,
+/// legacy rules): signed path-style there with a warning, refused for other AWS regions. A
+/// custom endpoint's server decides for itself.
+fn legacy_bucket_name(bucket: &str, o: &EndpointOptions) -> Result<Option<String>, ItemError> {
+    if bucket.starts_with("arn:") {
+        return Ok(None);
+    }
+    let legacy = bucket.len() > 63 || bucket.chars().any(|c| c.is_ascii_uppercase() || c == '_');
+    if !legacy {
+        return Ok(None);
+    }
+    let why = "capitals, underscores or more than 63 characters";
+    if o.endpoint_url.is_none() && o.region != "us-east-1" {
+        return Err(ItemError::new(
+            ItemErrorKind::InvalidBucket,
+            format!(
+                "bucket '{bucket}' has {why}, which only legacy buckets created in us-east-1 before March 2018 can have; no bucket in {} has this name (check the name, or sign for us-east-1)",
+                o.region
+            ),
+        ));
+    }
+    Ok(Some(if o.endpoint_url.is_some() {
+        format!("bucket '{bucket}' has {why}, which Amazon S3 allows only for legacy us-east-1 buckets and many S3-compatible servers refuse; the URL is path-style")
+    } else {
+        format!("bucket '{bucket}' has {why}: a legacy name (only us-east-1 buckets created before March 2018 have one), so the URL is path-style; check the name if the bucket is newer")
+    }))
 }
 
 /// The first auth scheme the rules chose: (name, signingName, signingRegion).
@@ -173,7 +270,7 @@ mod tests {
             "https://my-bucket.s3.eu-west-1.amazonaws.com"
         );
         let path = EndpointOptions {
-            path_style: true,
+            addressing_style: AddressingStyle::Path,
             ..region("eu-west-1")
         };
         assert_eq!(
@@ -195,10 +292,49 @@ mod tests {
     fn custom_endpoints_http_accelerate_dualstack() {
         let custom = EndpointOptions {
             endpoint_url: Some("http://127.0.0.1:9000".into()),
-            path_style: true,
             ..region("us-east-1")
         };
-        assert_eq!(resolve("b-1", custom).base, "http://127.0.0.1:9000/b-1");
+        assert_eq!(
+            resolve("b-1", custom.clone()).base,
+            "http://127.0.0.1:9000/b-1",
+            "custom endpoints are path-style by default"
+        );
+        let virtual_custom = EndpointOptions {
+            endpoint_url: Some("http://s3:9000".into()),
+            addressing_style: AddressingStyle::Virtual,
+            ..custom.clone()
+        };
+        assert_eq!(resolve("b-1", virtual_custom).base, "http://b-1.s3:9000");
+        let ip = EndpointOptions {
+            addressing_style: AddressingStyle::Virtual,
+            ..custom
+        };
+        assert_eq!(
+            resolve("b-1", ip).base,
+            "http://127.0.0.1:9000/b-1",
+            "an IP address has no bucket subdomains"
+        );
+        for (style, expected) in [
+            (
+                AddressingStyle::Auto,
+                "https://minio.example.com/minio/my-bucket",
+            ),
+            (
+                AddressingStyle::Path,
+                "https://minio.example.com/minio/my-bucket",
+            ),
+            (
+                AddressingStyle::Virtual,
+                "https://my-bucket.minio.example.com/minio",
+            ),
+        ] {
+            let prefixed = EndpointOptions {
+                endpoint_url: Some("https://minio.example.com/minio".into()),
+                addressing_style: style,
+                ..region("us-east-1")
+            };
+            assert_eq!(resolve("my-bucket", prefixed).base, expected, "{style:?}");
+        }
         let http = EndpointOptions {
             http: true,
             ..region("us-east-1")
@@ -228,5 +364,33 @@ mod tests {
             .resolve("dotted.bucket.name")
             .unwrap_err();
         assert_eq!(err.kind, ItemErrorKind::Endpoint);
+    }
+
+    #[test]
+    fn fips_and_the_us_east_1_global_host() {
+        let fips = EndpointOptions {
+            fips: true,
+            ..region("us-gov-west-1")
+        };
+        let e = resolve("b-1", fips);
+        assert_eq!(e.base, "https://b-1.s3-fips.us-gov-west-1.amazonaws.com");
+        assert_eq!(e.signing_region, "us-gov-west-1");
+        let global = EndpointOptions {
+            use_global_endpoint: true,
+            ..region("us-east-1")
+        };
+        assert_eq!(resolve("b-1", global).base, "https://b-1.s3.amazonaws.com");
+    }
+
+    #[test]
+    fn legacy_bucket_names_only_in_us_east_1() {
+        let e = resolve("My_Bucket", region("us-east-1"));
+        assert_eq!(e.base, "https://s3.us-east-1.amazonaws.com/My_Bucket");
+        assert!(e.warning.unwrap().contains("legacy"));
+        let err = EndpointResolver::new(region("eu-west-1"))
+            .resolve("My-Bucket")
+            .unwrap_err();
+        assert_eq!(err.kind, ItemErrorKind::InvalidBucket);
+        assert!(resolve("my-bucket", region("eu-west-1")).warning.is_none());
     }
 }

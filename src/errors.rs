@@ -26,6 +26,7 @@ pub enum ItemErrorKind {
     InvalidHeader,
     InvalidUrl,
     Endpoint,
+    CredentialsRefresh,
     Signing,
 }
 
@@ -53,6 +54,7 @@ impl ItemErrorKind {
             InvalidHeader => "invalid_header",
             InvalidUrl => "invalid_url",
             Endpoint => "endpoint",
+            CredentialsRefresh => "credentials_refresh",
             Signing => "signing",
         }
     }
@@ -84,7 +86,7 @@ impl fmt::Display for ItemError {
 pub enum SetupErrorKind {
     UnknownProfile,
     NoCredentials,
-    NoRegion,
+    InvalidRegion,
     Usage,
 }
 
@@ -93,7 +95,7 @@ impl SetupErrorKind {
         match self {
             SetupErrorKind::UnknownProfile => "unknown_profile",
             SetupErrorKind::NoCredentials => "no_credentials",
-            SetupErrorKind::NoRegion => "no_region",
+            SetupErrorKind::InvalidRegion => "invalid_region",
             SetupErrorKind::Usage => "usage",
         }
     }

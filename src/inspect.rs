@@ -19,6 +19,10 @@ pub struct Inspection {
     pub endpoint: String,
     pub bucket: Option<String>,
     pub key: Option<String>,
+    /// How the bucket was read: `virtual-hosted` (in the host) or `path-style` (in the path).
+    pub addressing_style: &'static str,
+    /// Set when the reading is a guess: which one was chosen and how to make it certain.
+    pub reading_note: Option<String>,
     pub region: Option<String>,
     pub access_key_id: String,
     pub signed_at: Option<String>,
@@ -63,7 +67,15 @@ pub struct ParsedUrl {
     session_token: Option<String>,
 }
 
-pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
+/// Reads a URL. `endpoint_url` is the custom endpoint the URL may have been made for (as `url`
+/// resolves it: flag, environment, config file): with it, its path prefix and virtual-hosted
+/// bucket names are read right; without it, a host that is not AWS's is read as path-style,
+/// and `reading_note` says so.
+pub fn parse(
+    url: &str,
+    now: DateTime<Utc>,
+    endpoint_url: Option<&str>,
+) -> Result<ParsedUrl, String> {
     let url = url.trim();
     if url.is_empty() {
         return Err("the line is empty".into());
@@ -102,7 +114,7 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.clone())
     };
-    let (bucket, key) = bucket_and_key(host, path);
+    let reading = bucket_and_key(host, path, endpoint_url);
     let decoded_query = |name: &str| {
         other_query
             .iter()
@@ -190,8 +202,10 @@ pub fn parse(url: &str, now: DateTime<Utc>) -> Result<ParsedUrl, String> {
         signature_version: signing.version,
         url: crate::redact::redact_session_tokens(url),
         endpoint,
-        bucket,
-        key,
+        bucket: reading.bucket,
+        key: reading.key,
+        addressing_style: reading.style,
+        reading_note: reading.note,
         region: signing.region.clone(),
         access_key_id: signing.access_key_id,
         signed_at: signing.signed_at.map(format_utc),
@@ -286,22 +300,93 @@ pub fn verify(
     Ok(recomputed == parsed.signature)
 }
 
-/// Virtual-hosted (`bucket.s3….amazonaws.com/key`) or path style (`host/bucket/key`).
-fn bucket_and_key(host: &str, path: &str) -> (Option<String>, Option<String>) {
-    let host = host.split(':').next().unwrap_or(host);
-    let path = path.strip_prefix('/').unwrap_or(path);
-    let virtual_bucket = host
-        .find(".s3.")
-        .or_else(|| host.find(".s3-"))
-        .map(|i| &host[..i])
-        .filter(|b| !b.is_empty());
+/// Which part of a URL is the bucket and which the key.
+#[derive(Debug, PartialEq, Eq)]
+struct Reading {
+    bucket: Option<String>,
+    key: Option<String>,
+    style: &'static str,
+    note: Option<String>,
+}
+
+const VIRTUAL: &str = "virtual-hosted";
+const PATH: &str = "path-style";
+
+/// `host` is `name[:port]` as in the URL, `path` starts with `/`. A URL on the custom endpoint
+/// is read against it (its path prefix, the bucket as the first host label); an AWS host by
+/// its S3 name (`bucket.s3….amazonaws.com` is virtual-hosted, `s3….amazonaws.com` path-style).
+fn bucket_and_key(host: &str, path: &str, endpoint_url: Option<&str>) -> Reading {
     let decoded = |s: &str| (!s.is_empty()).then(|| percent_decode(s));
-    match virtual_bucket {
-        Some(bucket) => (Some(bucket.to_string()), decoded(path)),
-        None => match path.split_once('/') {
+    let path_style = |path: &str, note: Option<String>| {
+        let path = path.strip_prefix('/').unwrap_or(path);
+        let (bucket, key) = match path.split_once('/') {
             Some((bucket, key)) => (decoded(bucket), decoded(key)),
             None => (decoded(path), None),
+        };
+        Reading {
+            bucket,
+            key,
+            style: PATH,
+            note,
+        }
+    };
+    if let Some(endpoint) = endpoint_url {
+        let after_scheme = endpoint.split_once("://").map_or(endpoint, |(_, r)| r);
+        let (authority, prefix) = match after_scheme.find('/') {
+            Some(i) => (&after_scheme[..i], after_scheme[i..].trim_end_matches('/')),
+            None => (after_scheme, ""),
+        };
+        let rest = path
+            .strip_prefix(prefix)
+            .filter(|r| r.is_empty() || r.starts_with('/'));
+        if let Some(rest) = rest {
+            if host.eq_ignore_ascii_case(authority) {
+                return path_style(rest, None);
+            }
+            let host_lower = host.to_ascii_lowercase();
+            if let Some(bucket) = host_lower
+                .strip_suffix(&authority.to_ascii_lowercase())
+                .and_then(|b| b.strip_suffix('.'))
+                .filter(|b| !b.is_empty())
+            {
+                return Reading {
+                    bucket: Some(host[..bucket.len()].to_string()),
+                    key: decoded(rest.strip_prefix('/').unwrap_or(rest)),
+                    style: VIRTUAL,
+                    note: None,
+                };
+            }
+        }
+    }
+    let name = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
+    let aws = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix));
+    if !aws {
+        return path_style(
+            path,
+            Some(format!(
+                "read as path-style (bucket in the path): {host} is not an AWS host{}; to read a virtual-hosted URL, give the endpoint settings it was made with (--endpoint-url, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or the profile's endpoint_url)",
+                match endpoint_url {
+                    Some(e) => format!(" and not on the endpoint {e}"),
+                    None => String::new(),
+                }
+            )),
+        );
+    }
+    let virtual_bucket = name
+        .find(".s3.")
+        .or_else(|| name.find(".s3-"))
+        .map(|i| &host[..i])
+        .filter(|b| !b.is_empty());
+    match virtual_bucket {
+        Some(bucket) => Reading {
+            bucket: Some(bucket.to_string()),
+            key: decoded(path.strip_prefix('/').unwrap_or(path)),
+            style: VIRTUAL,
+            note: None,
         },
+        None => path_style(path, None),
     }
 }
 
@@ -338,17 +423,41 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
         assert_eq!(percent_decode("%é%41"), "%éA");
+        let read = |host: &str, path: &str, endpoint: Option<&str>| {
+            let r = bucket_and_key(host, path, endpoint);
+            (r.bucket, r.key, r.style, r.note.is_some())
+        };
+        let some = |b: &str, k: &str| (Some(b.to_string()), Some(k.to_string()));
+        let with = |(b, k): (Option<String>, Option<String>), style, guess| (b, k, style, guess);
         assert_eq!(
-            bucket_and_key("b-1.s3.eu-west-1.amazonaws.com", "/a%20b"),
-            (Some("b-1".into()), Some("a b".into()))
+            read("b-1.s3.eu-west-1.amazonaws.com", "/a%20b", None),
+            with(some("b-1", "a b"), VIRTUAL, false)
         );
         assert_eq!(
-            bucket_and_key("127.0.0.1:9000", "/b-1/x/y"),
-            (Some("b-1".into()), Some("x/y".into()))
+            read("127.0.0.1:9000", "/b-1/x/y", None),
+            with(some("b-1", "x/y"), PATH, true),
+            "a host that is not AWS's is a guess without endpoint settings"
         );
         assert_eq!(
-            bucket_and_key("s3.amazonaws.com", "/my.bucket/k"),
-            (Some("my.bucket".into()), Some("k".into()))
+            read("127.0.0.1:9000", "/b-1/x/y", Some("http://127.0.0.1:9000")),
+            with(some("b-1", "x/y"), PATH, false)
+        );
+        assert_eq!(
+            read("s3.amazonaws.com", "/my.bucket/k", None),
+            with(some("my.bucket", "k"), PATH, false)
+        );
+        let minio = Some("https://minio.example.com/minio");
+        assert_eq!(
+            read("minio.example.com", "/minio/my-bucket/dir/k.txt", minio),
+            with(some("my-bucket", "dir/k.txt"), PATH, false)
+        );
+        assert_eq!(
+            read("my-bucket.minio.example.com", "/minio/dir/k.txt", minio),
+            with(some("my-bucket", "dir/k.txt"), VIRTUAL, false)
+        );
+        assert_eq!(
+            read("my-bucket.minio.example.com", "/dir/k.txt", None),
+            with(some("dir", "k.txt"), PATH, true)
         );
     }
 }

@@ -4,7 +4,7 @@
 
 use aws_sdk_s3::config::{BehaviorVersion, Region};
 
-use crate::cli::SessionFlags;
+use crate::endpoint::EndpointOptions;
 use crate::outside_text::describe_s3_error;
 use crate::session::Session;
 use crate::sse_customer_key::SseCustomerKey;
@@ -12,7 +12,7 @@ use crate::sse_customer_key::SseCustomerKey;
 /// CreateMultipartUpload; returns the upload id.
 pub async fn create(
     session: &Session,
-    flags: &SessionFlags,
+    endpoint: &EndpointOptions,
     bucket: &str,
     key: &str,
     content_type: Option<&str>,
@@ -22,11 +22,12 @@ pub async fn create(
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(session.region.clone()))
         .credentials_provider(session.credentials.clone())
-        .force_path_style(flags.path_style)
-        .accelerate(flags.accelerate)
-        .use_dual_stack(flags.dualstack);
-    if let Some(endpoint) = &flags.endpoint_url {
-        config = config.endpoint_url(endpoint);
+        .force_path_style(endpoint.force_path_style())
+        .accelerate(endpoint.accelerate)
+        .use_dual_stack(endpoint.dualstack)
+        .use_fips(endpoint.fips);
+    if let Some(url) = &endpoint.endpoint_url {
+        config = config.endpoint_url(crate::endpoint::with_path_slash(url));
     }
     let client = aws_sdk_s3::Client::from_conf(config.build());
     let output = client

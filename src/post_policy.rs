@@ -123,6 +123,13 @@ pub fn sign(
     let mut form = Form::default();
     form.conditions.push(json!({ "bucket": request.bucket }));
     match &request.key {
+        // S3 puts the file's name in place of `${filename}`, so no exact condition can match;
+        // botocore's `generate_presigned_post` bounds such a key by what comes before it.
+        KeyRule::Exact(key) if key.ends_with("${filename}") => {
+            let prefix = &key[..key.len() - "${filename}".len()];
+            form.fields.push(("key".into(), key.clone()));
+            form.conditions.push(json!(["starts-with", "$key", prefix]));
+        }
         KeyRule::Exact(key) => form.exact("key", key),
         KeyRule::Prefix(prefix) => {
             form.fields

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::client_commands;
+use crate::credentials_refresh::CredentialsRefresh;
 use crate::endpoint::EndpointResolver;
 use crate::errors::{ItemError, ItemErrorKind};
 use crate::expiry::{self, format_utc};
@@ -54,6 +55,8 @@ pub struct Warning {
 pub enum WarningKind {
     CredentialsExpireFirst,
     DotSegments,
+    LeadingSlash,
+    LegacyBucketName,
 }
 
 /// `.` and `..` segments (as in `a/../b`) are what clients normalise away.
@@ -71,6 +74,8 @@ pub struct Presigner {
     strict_expiry: bool,
     /// SSE-C, for every request of the run.
     sse_customer_key: Option<SseCustomerKey>,
+    /// Fetches temporary credentials again before they expire.
+    credentials_refresh: Option<CredentialsRefresh>,
 }
 
 impl Presigner {
@@ -87,6 +92,37 @@ impl Presigner {
             start_time,
             strict_expiry,
             sse_customer_key: None,
+            credentials_refresh: None,
+        }
+    }
+
+    /// Keeps temporary credentials fresh for the whole run (`credentials_refresh`).
+    pub fn with_credentials_refresh(mut self, refresh: Option<CredentialsRefresh>) -> Self {
+        self.credentials_refresh = refresh;
+        self
+    }
+
+    /// Swaps in fresh credentials when the current ones are due. If fetching fails, the current
+    /// credentials are used while they last (the URL then carries the credentials warning).
+    fn refresh_credentials(&mut self) -> Result<(), ItemError> {
+        let Some(refresh) = self.credentials_refresh.as_mut() else {
+            return Ok(());
+        };
+        let now = Utc::now();
+        match refresh.refresh_if_due(now) {
+            None => Ok(()),
+            Some(Ok(credentials)) => {
+                self.credentials_expire_at = credentials.expiry().map(DateTime::<Utc>::from);
+                self.signer = Signer::new(credentials);
+                Ok(())
+            }
+            Some(Err(_)) if self.credentials_expire_at.is_some_and(|end| end > now) => Ok(()),
+            Some(Err(why)) => Err(ItemError::new(
+                ItemErrorKind::CredentialsRefresh,
+                format!(
+                    "the signing credentials have expired and new ones could not be fetched: {why}"
+                ),
+            )),
         }
     }
 
@@ -103,6 +139,7 @@ impl Presigner {
                 "the SSE-C key is sent with GET, HEAD, PUT and multipart POST requests, but the verb is DELETE",
             ));
         }
+        self.refresh_credentials()?;
         // X-Amz-Date has whole seconds; sign at exactly the instant we report.
         let signed_at = self.start_time.unwrap_or_else(Utc::now).trunc_subsecs(0);
         let expiry = expiry::resolve(&request.expiry, signed_at)?;
@@ -140,7 +177,22 @@ impl Presigner {
                 ),
             });
         }
+        if request.key.starts_with('/') {
+            warnings.push(Warning {
+                kind: WarningKind::LeadingSlash,
+                message: format!(
+                    "key '{}' starts with '/', so the URL's path has '//', which browsers, proxies and many HTTP clients collapse to '/', and then the signature no longer matches; check the key, or use a client that sends the path as is (curl --path-as-is)",
+                    request.key
+                ),
+            });
+        }
         let endpoint = self.endpoints.resolve(&request.bucket)?;
+        if let Some(message) = &endpoint.warning {
+            warnings.push(Warning {
+                kind: WarningKind::LegacyBucketName,
+                message: message.clone(),
+            });
+        }
         let mut url = format!("{}/{}", endpoint.base, encode_key(&request.key));
         let mut separator = '?';
         let version = request.version_id.as_deref().map(|v| ("versionId", v));
