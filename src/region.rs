@@ -34,7 +34,7 @@ pub fn check(
         return Err(SetupError::new(
             SetupErrorKind::InvalidRegion,
             format!(
-                "region '{region}' (from {source}) is not a region name: use letters, digits and hyphens, e.g. eu-west-1"
+                "region '{region}' (from {source}) is not a region name: use letters, digits and hyphens, e.g. eu-west-1, with --region (-Region in PowerShell), AWS_REGION or 'region = ...' in the profile"
             ),
         ));
     }

@@ -122,13 +122,13 @@ fn setup_failures_exit_2_with_a_fatal_record() {
     let run = s3presign()
         .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
         .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .args(["batch"])
+        .args(["batch", "--region", "eu west 1"])
         .run_with_stdin("{\"bucket\":\"b-1\",\"key\":\"x\"}\n");
     run.expect_code(2);
     let r = run.records();
     assert_eq!(r.len(), 1);
     assert_eq!(r[0]["type"], "fatal");
-    assert_eq!(r[0]["code"], "no_region");
+    assert_eq!(r[0]["code"], "invalid_region");
     assert!(run.stderr.contains("--region"), "{}", run.stderr);
 
     let run = s3presign()

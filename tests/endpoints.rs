@@ -359,3 +359,394 @@ fn the_endpoint_matrix_matches_botocore_and_reads_back() {
         readable.len()
     );
 }
+
+/// A command with the example keys and nothing else from the machine.
+fn example() -> S3Presign {
+    s3presign()
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+}
+
+#[test]
+fn custom_endpoints_are_path_style_and_keep_their_path_prefix_in_url_batch_and_post() {
+    let url = example()
+        .args([
+            "url",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+        ])
+        .args(["--endpoint-url", "http://s3:9000"])
+        .run();
+    url.expect_code(0);
+    assert!(
+        url.stdout.starts_with("http://s3:9000/my-bucket/k?"),
+        "{}",
+        url.stdout
+    );
+    let prefixed = ["--endpoint-url", "https://minio.example.com/minio"];
+    let batch = example()
+        .args(["batch", "--region", "us-east-1", "--bucket", "my-bucket"])
+        .args(prefixed)
+        .run_with_stdin("{\"key\":\"a\"}\n");
+    batch.expect_code(0);
+    let record = &batch.records()[0];
+    assert!(
+        record["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://minio.example.com/minio/my-bucket/a?"),
+        "{record}"
+    );
+    let post = example()
+        .args([
+            "post",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+        ])
+        .args(prefixed)
+        .run();
+    post.expect_code(0);
+    assert_eq!(
+        post.records()[0]["url"],
+        "https://minio.example.com/minio/my-bucket/"
+    );
+    let virtual_hosted = example()
+        .args([
+            "url",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+        ])
+        .args([
+            "--endpoint-url",
+            "http://s3:9000",
+            "--addressing-style",
+            "virtual",
+        ])
+        .run();
+    virtual_hosted.expect_code(0);
+    assert!(virtual_hosted
+        .stdout
+        .starts_with("http://my-bucket.s3:9000/k?"));
+}
+
+#[test]
+fn no_region_anywhere_signs_for_us_east_1_with_one_warning() {
+    let run = example()
+        .args(["batch", "--bucket", "my-bucket"])
+        .run_with_stdin("{\"key\":\"a\"}\n{\"key\":\"b\"}\n{\"key\":\"c\"}\n");
+    run.expect_code(0);
+    for record in run.records() {
+        assert_eq!(record["region"], "us-east-1");
+        assert!(record["url"]
+            .as_str()
+            .unwrap()
+            .contains("%2Fus-east-1%2Fs3%2F"));
+    }
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("warning"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(warnings[0].contains("no AWS region is set"));
+    assert!(warnings[0].contains("--region"), "it says how to set one");
+}
+
+#[test]
+fn inspect_reads_urls_with_the_endpoint_settings_and_says_when_it_guesses() {
+    let made = example()
+        .args([
+            "url",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "dir/k.txt",
+        ])
+        .args(["--endpoint-url", "https://minio.example.com/minio"])
+        .args(["--addressing-style", "virtual"])
+        .run();
+    made.expect_code(0);
+    let url = made.stdout.trim().to_string();
+    assert!(url.starts_with("https://my-bucket.minio.example.com/minio/dir/k.txt?"));
+
+    let guessed = s3presign().args(["inspect", &url]).run();
+    guessed.expect_code(0);
+    let r = &guessed.records()[0];
+    assert_eq!(r["addressing_style"], "path-style");
+    assert!(
+        r["reading_note"]
+            .as_str()
+            .unwrap()
+            .contains("--endpoint-url"),
+        "without settings the reading is named as a guess: {r}"
+    );
+
+    let from_env = s3presign()
+        .env("AWS_ENDPOINT_URL_S3", "https://minio.example.com/minio")
+        .args(["inspect", &url])
+        .run();
+    from_env.expect_code(0);
+    let r = &from_env.records()[0];
+    assert_eq!(
+        (r["bucket"].as_str(), r["key"].as_str()),
+        (Some("my-bucket"), Some("dir/k.txt"))
+    );
+    assert_eq!(r["addressing_style"], "virtual-hosted");
+    assert!(r["reading_note"].is_null());
+}
+
+#[test]
+fn a_filename_key_becomes_a_starts_with_condition_as_in_botocore() {
+    let run = example()
+        .args(["post", "--region", "us-east-1", "--bucket", "my-bucket"])
+        .args(["--key", "in/${filename}", "--start-time", SIGNED_AT])
+        .run();
+    run.expect_code(0);
+    let r = &run.records()[0];
+    assert_eq!(r["fields"]["key"], "in/${filename}");
+    let conditions = r["policy"]["conditions"].as_array().unwrap();
+    assert!(
+        conditions.contains(&json!(["starts-with", "$key", "in/"])),
+        "{conditions:?}"
+    );
+    assert!(
+        !conditions.iter().any(|c| c.get("key").is_some()),
+        "no exact key condition: {conditions:?}"
+    );
+    // botocore's own policy for the same request has the same key condition.
+    let script = "import boto3,json,sys\n\
+        c=boto3.client('s3',region_name='us-east-1',aws_access_key_id='A',aws_secret_access_key='B')\n\
+        p=c.generate_presigned_post('my-bucket','in/${filename}')\n\
+        import base64\n\
+        print(json.dumps(json.loads(base64.b64decode(p['fields']['policy']))['conditions']))";
+    let out = Command::new(python())
+        .args(["-c", script])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(theirs
+        .as_array()
+        .unwrap()
+        .contains(&json!(["starts-with", "$key", "in/"])));
+}
+
+#[test]
+fn legacy_bucket_names_are_us_east_1_only_and_leading_slashes_warn() {
+    let elsewhere = example()
+        .args([
+            "url",
+            "--region",
+            "eu-west-1",
+            "--bucket",
+            "My-Bucket",
+            "--key",
+            "k",
+        ])
+        .args(["--output", "json"])
+        .run();
+    elsewhere.expect_code(1);
+    assert_eq!(elsewhere.records()[0]["code"], "invalid_bucket");
+    assert!(
+        elsewhere.stderr.contains("us-east-1"),
+        "{}",
+        elsewhere.stderr
+    );
+
+    let run = example()
+        .args(["batch", "--region", "us-east-1"])
+        .run_with_stdin("{\"bucket\":\"my_bucket\",\"key\":\"/a.txt\"}\n");
+    run.expect_code(0);
+    let r = &run.records()[0];
+    assert!(r["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://s3.us-east-1.amazonaws.com/my_bucket//a.txt?"));
+    let warnings = r["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("legacy")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("starts with '/'")),
+        "{warnings:?}"
+    );
+    assert!(run.stderr.contains("legacy") && run.stderr.contains("starts with '/'"));
+}
+
+#[test]
+fn region_typos_are_caught_with_suggestions_and_custom_endpoints_take_any_region() {
+    let typo = example()
+        .args(["batch", "--region", "eu-west-l", "--bucket", "b-1"])
+        .run_with_stdin("{\"key\":\"k\"}\n");
+    typo.expect_code(2);
+    let fatal = &typo.records()[0];
+    assert_eq!(fatal["code"], "invalid_region");
+    assert!(
+        fatal["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean eu-west-1"),
+        "{fatal}"
+    );
+
+    let malformed = example()
+        .args([
+            "url",
+            "--region",
+            "eu west 1",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+        ])
+        .args(["--endpoint-url", "http://s3:9000"])
+        .run();
+    malformed.expect_code(2);
+    assert!(
+        malformed.stderr.contains("'eu west 1'"),
+        "{}",
+        malformed.stderr
+    );
+
+    let own_name = example()
+        .args([
+            "url",
+            "--region",
+            "minio-local",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+        ])
+        .args(["--endpoint-url", "http://s3:9000", "--output", "json"])
+        .run();
+    own_name.expect_code(0);
+    assert_eq!(own_name.records()[0]["region"], "minio-local");
+    assert!(own_name.stderr.is_empty(), "{}", own_name.stderr);
+}
+
+#[test]
+fn missing_credentials_say_what_to_do_first() {
+    let run = s3presign()
+        .args([
+            "url",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+        ])
+        .run();
+    run.expect_code(2);
+    let message = run.stderr.trim();
+    let todo = message
+        .find("AWS_ACCESS_KEY_ID")
+        .expect("names the variables");
+    let configure = message.find("aws configure").expect("names aws configure");
+    let details = message.find("details").unwrap_or(message.len());
+    assert!(todo < details && configure < details, "{message}");
+    assert!(!message[..details].contains("IMDS"), "{message}");
+}
+
+#[test]
+fn an_expired_sso_login_says_to_log_in_again() {
+    let home = tempfile::tempdir().unwrap();
+    let config = write_file(
+        home.path(),
+        "config",
+        "[profile sso-user]\nsso_session = corp\nsso_account_id = 123456789012\n\
+         sso_role_name = Reader\nregion = us-east-1\n\
+         [sso-session corp]\nsso_region = us-east-1\nsso_start_url = https://corp.awsapps.com/start\n",
+    );
+    // The SDK finds the token in ~/.aws/sso/cache/<sha1 of the session name>.json.
+    let sha1 = Command::new("sh")
+        .args(["-c", "printf corp | sha1sum | cut -d' ' -f1"])
+        .output()
+        .unwrap();
+    let name = String::from_utf8(sha1.stdout).unwrap().trim().to_string();
+    let cache = home.path().join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    write_file(
+        &cache,
+        &format!("{name}.json"),
+        "{\"accessToken\":\"token-CANARY\",\"expiresAt\":\"2020-01-01T00:00:00Z\",\
+         \"region\":\"us-east-1\",\"startUrl\":\"https://corp.awsapps.com/start\"}",
+    );
+    let run = s3presign()
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", &config)
+        .args([
+            "url",
+            "--profile",
+            "sso-user",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+        ])
+        .run();
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("aws sso login --profile sso-user"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("CANARY"));
+}
+
+#[test]
+fn a_failing_credential_helper_is_named_but_its_output_is_not_relayed() {
+    let home = tempfile::tempdir().unwrap();
+    let script = write_file(
+        home.path(),
+        "helper.sh",
+        "#!/bin/sh\necho 'secret-CANARY leaked by the helper' >&2\nexit 3\n",
+    );
+    let config = write_file(
+        home.path(),
+        "config",
+        &format!(
+            "[profile broken]\nregion = us-east-1\ncredential_process = sh {}\n",
+            script.display()
+        ),
+    );
+    let run = s3presign()
+        .env("AWS_CONFIG_FILE", &config)
+        .args([
+            "url",
+            "--profile",
+            "broken",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+        ])
+        .run();
+    run.expect_code(2);
+    assert!(run.stderr.contains("profile 'broken'"), "{}", run.stderr);
+    assert!(!run.stderr.contains("CANARY"), "{}", run.stderr);
+}

@@ -140,19 +140,17 @@ Describe 'Per-item errors' {
 Describe 'Setup failures' {
     BeforeEach { $awsDir = Reset-TestAws }
 
-    It 'stops with no_region, saying how to set one, when no region is set anywhere' {
-        Write-TestFile (Join-Path $awsDir 'config') @('[default]', 'output = json')
+    It 'stops with invalid_region, saying how to set one, when the region is not a region name' {
         $caught = $null
-        try { 'a', 'b' | Get-S3PreSignedURL -Bucket $Bucket } catch { $caught = $_ }
+        try { 'a', 'b' | Get-S3PreSignedURL -Bucket $Bucket -Region 'eu west 1' } catch { $caught = $_ }
         $caught | Should -Not -BeNullOrEmpty
-        $caught.FullyQualifiedErrorId | Should -Be 'no_region,Get-S3PreSignedURL'
+        $caught.FullyQualifiedErrorId | Should -Be 'invalid_region,Get-S3PreSignedURL'
         $caught.Exception.Message | Should -Match '-Region'
         $caught.Exception.Message | Should -Match 'AWS_REGION'
     }
 
     It 'is a terminating error even with -ErrorAction SilentlyContinue' {
-        Write-TestFile (Join-Path $awsDir 'config') @('[default]', 'output = json')
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'no_region,Get-S3PreSignedURL'
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Region 'eu west 1' -ErrorAction SilentlyContinue } | Should -Throw -ErrorId 'invalid_region,Get-S3PreSignedURL'
     }
 
     It 'stops with BinaryNotFound when S3PRESIGN_BIN points nowhere' {
