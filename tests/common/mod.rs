@@ -270,3 +270,71 @@ impl XorShift {
         items[self.below(items.len())]
     }
 }
+
+/// Pre-signs requests with botocore's `generate_presigned_url` in one Python process
+/// (tests/botocore_presign.py, example keys): one `{"url": ...}` or `{"refused": ...}` per request.
+pub fn botocore_presign(requests: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let mut child = Command::new(python())
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/botocore_presign.py"
+        ))
+        .args([ACCESS_KEY, SECRET_KEY])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let input: String = requests.iter().map(|r| r.to_string() + "\n").collect();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "botocore_presign.py failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), requests.len(), "one answer per request");
+    answers
+}
+
+/// A URL in a form where two signings of the same request compare equal: scheme, host and path
+/// exactly, and the decoded query parameters sorted (their order in the URL is not signed).
+pub fn url_parts(url: &str) -> (String, Vec<(String, String)>) {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(n), percent_decode(v))
+        })
+        .collect();
+    pairs.sort();
+    (base.to_string(), pairs)
+}
+
+/// Decodes %XX escapes (a URL's query: `+` is a literal plus in SigV4 URLs).
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
