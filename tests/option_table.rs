@@ -90,7 +90,10 @@ fn s3presign_results(table: &Value, cases: &[Case]) -> Vec<Value> {
             .collect();
         let run = s3presign()
             .with_example_keys()
-            .env(SSE_C_KEY_VARIABLE, signing["sse_customer_key"].as_str().unwrap())
+            .env(
+                SSE_C_KEY_VARIABLE,
+                signing["sse_customer_key"].as_str().unwrap(),
+            )
             .args(["batch", "--region", signing["region"].as_str().unwrap()])
             .args(["--start-time", signing["signed_at"].as_str().unwrap()])
             .args(&run_args)
@@ -143,7 +146,10 @@ fn every_option_on_every_operation_is_signed_as_botocore_signs_it_or_refused_by_
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The table must exercise both outcomes, or it proves nothing about one of them.
-    assert!(signed >= 40 && refused >= 60, "{signed} signed, {refused} refused");
+    assert!(
+        signed >= 40 && refused >= 60,
+        "{signed} signed, {refused} refused"
+    );
 }
 
 /// The failing input of the report, through `url` flags: an SSE header on an UploadPart URL.
@@ -151,7 +157,15 @@ fn every_option_on_every_operation_is_signed_as_botocore_signs_it_or_refused_by_
 fn url_refuses_a_header_the_operation_does_not_take() {
     let run = s3presign()
         .with_example_keys()
-        .args(["url", "--bucket", "my-bucket", "--key", "k", "--verb", "PUT"])
+        .args([
+            "url",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+            "--verb",
+            "PUT",
+        ])
         .args(["--upload-id", "U1", "--part-number", "1", "--sse", "AES256"])
         .args(["--output", "json"])
         .run();

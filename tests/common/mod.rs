@@ -200,13 +200,34 @@ pub fn python() -> PathBuf {
     venv
 }
 
-/// Signs each request again with botocore (tests/botocore_check.py) and compares it with
-/// s3presign's result for it (virtual-hosted URLs, example keys). Panics on any difference;
-/// returns the checker's report.
+/// What a batch was asked to sign with: the oracle takes these from the test, never from the
+/// results it checks.
+pub struct Signing<'a> {
+    /// `--start-time` of the run (RFC 3339 with `Z`).
+    pub start_time: &'a str,
+    /// The region the run was given (`AWS_REGION` or `--region`).
+    pub region: &'a str,
+    pub session_token: Option<&'a str>,
+}
+
+impl Signing<'_> {
+    /// The example keys in us-east-1 (`with_example_keys`) at this start time.
+    pub fn us_east_1(start_time: &str) -> Signing<'_> {
+        Signing {
+            start_time,
+            region: "us-east-1",
+            session_token: None,
+        }
+    }
+}
+
+/// Signs each request again with botocore (tests/botocore_check.py) at the signing time, region
+/// and lifetime the request asked for, and compares it with s3presign's result for it
+/// (virtual-hosted URLs, example keys). Panics on any difference; returns the checker's report.
 pub fn botocore_check(
+    signing: &Signing<'_>,
     requests: &[serde_json::Value],
     results: &[serde_json::Value],
-    session_token: Option<&str>,
 ) -> String {
     assert_eq!(requests.len(), results.len());
     let mut checker = Command::new(python())
@@ -214,7 +235,13 @@ pub fn botocore_check(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/botocore_check.py"
         ))
-        .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
+        .args([
+            ACCESS_KEY,
+            SECRET_KEY,
+            signing.session_token.unwrap_or(""),
+            signing.start_time,
+            signing.region,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
