@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
 use serde::Serialize;
 
-use crate::expiry::format_utc;
+use crate::expiry::{format_utc, MAX_EXPIRES_SECONDS};
 use crate::signer::{SignInput, Signer};
 
 /// What a URL says about itself.
@@ -28,8 +28,13 @@ pub struct Inspection {
     pub signed_at: Option<String>,
     pub expires_at: String,
     pub expires_in_seconds: Option<i64>,
+    /// Seconds until S3 stops accepting the URL: 0 once expired, and for a URL that never works.
     pub seconds_left: i64,
     pub expired: bool,
+    /// Why S3 refuses the URL at any time, whatever the clock says: an `X-Amz-Expires` outside
+    /// 1..=604800 (S3 API Reference, "Authenticating Requests: Using Query Parameters"; S3
+    /// answers AuthorizationQueryParametersError). `None` for a URL that can work.
+    pub never_valid: Option<String>,
     pub signed_headers: Vec<String>,
     pub version_id: Option<String>,
     pub upload_id: Option<String>,
@@ -197,6 +202,14 @@ pub fn parse(
     } else {
         return Err("it has neither SigV4 (X-Amz-Algorithm …) nor SigV2 (AWSAccessKeyId, Expires, Signature) parameters".into());
     };
+    let never_valid = signing
+        .expires_in_seconds
+        .filter(|s| !(1..=MAX_EXPIRES_SECONDS).contains(s))
+        .map(|s| {
+            format!(
+                "X-Amz-Expires is {s}, outside S3's 1 to {MAX_EXPIRES_SECONDS} seconds (7 days): S3 refuses this URL at any time (AuthorizationQueryParametersError); sign it again with a lifetime of at most 7 days"
+            )
+        });
     let inspection = Inspection {
         kind: "inspection",
         signature_version: signing.version,
@@ -211,8 +224,13 @@ pub fn parse(
         signed_at: signing.signed_at.map(format_utc),
         expires_at: format_utc(signing.expires_at),
         expires_in_seconds: signing.expires_in_seconds,
-        seconds_left: (signing.expires_at - now).num_seconds().max(0),
+        seconds_left: if never_valid.is_some() {
+            0
+        } else {
+            (signing.expires_at - now).num_seconds().max(0)
+        },
         expired: signing.expires_at <= now,
+        never_valid,
         signed_headers: signing.signed_headers,
         version_id: decoded_query("versionId"),
         upload_id: decoded_query("uploadId"),

@@ -219,7 +219,9 @@ pub fn inspection_table(
     row("Expires at (UTC)", i.expires_at.clone());
     row(
         "Time left",
-        if i.expired {
+        if let Some(reason) = &i.never_valid {
+            format!("none, never valid: {reason}")
+        } else if i.expired {
             "expired".into()
         } else {
             format!("{}s", i.seconds_left)

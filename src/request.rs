@@ -125,16 +125,14 @@ impl RequestFields {
             None => Verb::Get,
         };
         let expiry = expiry_spec(self.expires, self.expires_in)?;
-        if self.content_type.is_some() && verb != Verb::Put {
-            return Err(ItemError::new(
-                ItemErrorKind::ContentTypeNotPut,
-                format!(
-                    "content_type is signed only for PUT, but the verb is {}; drop it or use PUT",
-                    verb.as_str()
-                ),
-            ));
-        }
         let extras = self.options.validate(verb)?;
+        let operation = extras.operation.expect("validate sets the operation");
+        if self.version_id.as_deref().is_some_and(|v| !v.is_empty()) {
+            operation.check("version_id")?;
+        }
+        if self.content_type.as_deref().is_some_and(|c| !c.is_empty()) {
+            operation.check("content_type")?;
+        }
         Ok(Request {
             extras,
             bucket,

@@ -72,6 +72,8 @@ pub struct SignedExtras {
     /// The multipart upload and part, also among `query`, for the result to report.
     pub upload_id: Option<String>,
     pub part_number: Option<i64>,
+    /// The S3 operation the request performs (set by `validate`).
+    pub operation: Option<Operation>,
 }
 
 fn invalid(kind: ItemErrorKind, message: String) -> ItemError {
@@ -105,60 +107,24 @@ impl RequestOptions {
         }
     }
 
-    /// Checks the options against the verb and turns them into query parameters and headers.
+    /// Checks the options against the S3 operation that the verb and multipart fields make,
+    /// then their values, and turns them into query parameters and headers.
+    ///
+    /// Errors: `invalid_multipart` / `invalid_verb` when no operation fits, `option_not_for_verb`
+    /// for an option the operation does not take (`Operation::check`), `invalid_header` for a
+    /// value S3 would refuse.
     pub fn validate(self, verb: Verb) -> Result<SignedExtras, ItemError> {
-        let mut extras = SignedExtras::default();
+        let operation = Operation::of(verb, self.upload_id.as_deref(), self.part_number)?;
+        let mut extras = SignedExtras {
+            operation: Some(operation),
+            ..SignedExtras::default()
+        };
 
         for ((field, parameter), value) in RESPONSE_OVERRIDES.iter().zip(self.response_overrides) {
             if let Some(value) = value {
-                if verb != Verb::Get {
-                    return Err(invalid(
-                        ItemErrorKind::OptionNotForVerb,
-                        format!(
-                            "{field} overrides a GET response header, but the verb is {}",
-                            verb.as_str()
-                        ),
-                    ));
-                }
+                operation.check(field)?;
                 extras.query.push((parameter, value));
             }
-        }
-
-        match (&self.upload_id, self.part_number) {
-            (None, Some(_)) => {
-                return Err(invalid(
-                    ItemErrorKind::InvalidMultipart,
-                    "part_number needs the upload_id of a multipart upload (s3presign multipart create makes one)".into(),
-                ))
-            }
-            (Some(id), _) if id.is_empty() => {
-                return Err(invalid(ItemErrorKind::InvalidMultipart, "upload_id is empty".into()))
-            }
-            (Some(_), Some(n)) if !(1..=10_000).contains(&n) => {
-                return Err(invalid(
-                    ItemErrorKind::InvalidMultipart,
-                    format!("part number {n} is out of range; S3 parts are numbered 1 to 10000"),
-                ))
-            }
-            (Some(_), Some(_)) if verb != Verb::Put => {
-                return Err(invalid(
-                    ItemErrorKind::InvalidMultipart,
-                    format!("a part is uploaded with PUT, but the verb is {}", verb.as_str()),
-                ))
-            }
-            (Some(_), None) if verb == Verb::Put => {
-                return Err(invalid(
-                    ItemErrorKind::InvalidMultipart,
-                    "a PUT with an upload_id uploads a part: give part_number too".into(),
-                ))
-            }
-            (None, None) if verb == Verb::Post => {
-                return Err(invalid(
-                    ItemErrorKind::InvalidVerb,
-                    "POST is signed only to complete a multipart upload: give its upload_id".into(),
-                ))
-            }
-            _ => {}
         }
         if let Some(n) = self.part_number {
             extras.query.push(("partNumber", n.to_string()));
@@ -169,38 +135,25 @@ impl RequestOptions {
         extras.upload_id = self.upload_id;
         extras.part_number = self.part_number;
 
-        let put_only = |name: &str| -> Result<(), ItemError> {
-            if verb == Verb::Put {
-                Ok(())
-            } else {
-                Err(invalid(
-                    ItemErrorKind::OptionNotForVerb,
-                    format!(
-                        "{name} is signed only for PUT, but the verb is {}",
-                        verb.as_str()
-                    ),
-                ))
-            }
-        };
         if let Some(md5) = self.content_md5 {
-            put_only("content_md5")?;
+            operation.check("content_md5")?;
             check_base64_digest("content_md5", &md5, 16)?;
             extras.headers.push(("Content-MD5".into(), md5));
         }
         if let Some(sha) = self.checksum_sha256 {
-            put_only("checksum_sha256")?;
+            operation.check("checksum_sha256")?;
             check_base64_digest("checksum_sha256", &sha, 32)?;
             extras.headers.push(("x-amz-checksum-sha256".into(), sha));
         }
         if let Some(sse) = self.sse {
-            put_only("sse")?;
+            operation.check("sse")?;
             one_of("sse", &sse, ENCRYPTIONS)?;
             extras
                 .headers
                 .push(("x-amz-server-side-encryption".into(), sse));
         }
         if let Some(key_id) = self.sse_kms_key_id {
-            put_only("sse_kms_key_id")?;
+            operation.check("sse_kms_key_id")?;
             let kms = extras
                 .headers
                 .iter()
@@ -216,29 +169,275 @@ impl RequestOptions {
                 .push(("x-amz-server-side-encryption-aws-kms-key-id".into(), key_id));
         }
         if let Some(class) = self.storage_class {
-            put_only("storage_class")?;
+            operation.check("storage_class")?;
             one_of("storage_class", &class, STORAGE_CLASSES)?;
             extras.headers.push(("x-amz-storage-class".into(), class));
         }
         if let Some(acl) = self.acl {
-            put_only("acl")?;
+            operation.check("acl")?;
             one_of("acl", &acl, CANNED_ACLS)?;
             extras.headers.push(("x-amz-acl".into(), acl));
         }
-        for (name, value) in self.metadata.unwrap_or_default() {
-            put_only("metadata")?;
-            check_metadata(&name, &value)?;
-            extras
-                .headers
-                .push((format!("x-amz-meta-{}", name.to_ascii_lowercase()), value));
+        if let Some(metadata) = self.metadata {
+            operation.check("metadata")?;
+            check_metadata_names_unique(metadata.keys().map(String::as_str))?;
+            for (name, value) in metadata {
+                check_metadata(&name, &value)?;
+                extras
+                    .headers
+                    .push((format!("x-amz-meta-{}", name.to_ascii_lowercase()), value));
+            }
         }
         if self.requester_pays == Some(true) {
+            operation.check("requester_pays")?;
             extras
                 .headers
                 .push(("x-amz-request-payer".into(), "requester".into()));
         }
         Ok(extras)
     }
+}
+
+/// The S3 operation a pre-signed request performs, decided by its verb and multipart fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    GetObject,
+    PutObject,
+    HeadObject,
+    DeleteObject,
+    UploadPart,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    ListParts,
+}
+
+impl Operation {
+    /// Every operation s3presign signs, in the order docs/protocol.md lists them.
+    pub const ALL: [Operation; 8] = [
+        Operation::GetObject,
+        Operation::PutObject,
+        Operation::HeadObject,
+        Operation::DeleteObject,
+        Operation::UploadPart,
+        Operation::CompleteMultipartUpload,
+        Operation::AbortMultipartUpload,
+        Operation::ListParts,
+    ];
+
+    /// The operation for a verb, an upload id and a part number (S3 API Reference: UploadPart,
+    /// CompleteMultipartUpload, AbortMultipartUpload and ListParts are the object verbs with
+    /// `uploadId`; only UploadPart has `partNumber`).
+    pub fn of(
+        verb: Verb,
+        upload_id: Option<&str>,
+        part_number: Option<i64>,
+    ) -> Result<Operation, ItemError> {
+        let multipart = |message: String| Err(invalid(ItemErrorKind::InvalidMultipart, message));
+        match (upload_id, part_number) {
+            (None, Some(_)) => multipart(
+                "part_number needs the upload_id of a multipart upload (s3presign multipart create makes one)".into(),
+            ),
+            (Some(""), _) => multipart("upload_id is empty".into()),
+            (Some(_), Some(n)) if !(1..=10_000).contains(&n) => multipart(format!(
+                "part number {n} is out of range; S3 parts are numbered 1 to 10000"
+            )),
+            (Some(_), Some(_)) if verb == Verb::Put => Ok(Operation::UploadPart),
+            (Some(_), Some(_)) => multipart(format!(
+                "a part is uploaded with PUT, but the verb is {}",
+                verb.as_str()
+            )),
+            (Some(_), None) => match verb {
+                Verb::Put => multipart("a PUT with an upload_id uploads a part: give part_number too".into()),
+                Verb::Post => Ok(Operation::CompleteMultipartUpload),
+                Verb::Delete => Ok(Operation::AbortMultipartUpload),
+                Verb::Get => Ok(Operation::ListParts),
+                Verb::Head => multipart(
+                    "HEAD has no multipart form: use GET with the upload_id to list its parts".into(),
+                ),
+            },
+            (None, None) => match verb {
+                Verb::Get => Ok(Operation::GetObject),
+                Verb::Put => Ok(Operation::PutObject),
+                Verb::Head => Ok(Operation::HeadObject),
+                Verb::Delete => Ok(Operation::DeleteObject),
+                Verb::Post => Err(invalid(
+                    ItemErrorKind::InvalidVerb,
+                    "POST is signed only to complete a multipart upload: give its upload_id".into(),
+                )),
+            },
+        }
+    }
+
+    /// How a request asks for this operation, for messages.
+    pub fn request_form(self) -> &'static str {
+        match self {
+            Operation::GetObject => "GET",
+            Operation::PutObject => "PUT",
+            Operation::HeadObject => "HEAD",
+            Operation::DeleteObject => "DELETE",
+            Operation::UploadPart => "PUT with upload_id and part_number",
+            Operation::CompleteMultipartUpload => "POST with upload_id",
+            Operation::AbortMultipartUpload => "DELETE with upload_id",
+            Operation::ListParts => "GET with upload_id",
+        }
+    }
+
+    /// Whether the operation's input has the member an option sets.
+    pub fn takes(self, option: &str) -> bool {
+        let member = option_member(option);
+        self.members().contains(&member)
+    }
+
+    /// Refuses an option (its request field name, e.g. `sse`) that this operation does not take:
+    /// S3 would refuse the request, so no URL is made. The one check every command uses.
+    pub fn check(self, option: &str) -> Result<(), ItemError> {
+        if self.takes(option) {
+            return Ok(());
+        }
+        let takers: Vec<String> = Operation::ALL
+            .iter()
+            .filter(|op| op.takes(option))
+            .map(|op| format!("{op:?} ({})", op.request_form()))
+            .collect();
+        let kind = if option == "content_type" && self.verb() != Verb::Put {
+            ItemErrorKind::ContentTypeNotPut
+        } else {
+            ItemErrorKind::OptionNotForVerb
+        };
+        Err(invalid(
+            kind,
+            format!(
+                "{option} is not an option of {self:?} ({}), so S3 would refuse the request; it is taken by {}",
+                self.request_form(),
+                if takers.is_empty() { "no operation s3presign signs".to_string() } else { takers.join(", ") }
+            ),
+        ))
+    }
+
+    /// The verb the operation is signed for.
+    pub fn verb(self) -> Verb {
+        match self {
+            Operation::GetObject | Operation::ListParts => Verb::Get,
+            Operation::PutObject | Operation::UploadPart => Verb::Put,
+            Operation::HeadObject => Verb::Head,
+            Operation::DeleteObject | Operation::AbortMultipartUpload => Verb::Delete,
+            Operation::CompleteMultipartUpload => Verb::Post,
+        }
+    }
+}
+
+/// Request options (request field names) and the member of aws-sdk-s3's operation input each
+/// one sets. Options that set several members (the SSE-C key sets algorithm, key and key MD5)
+/// are named by one of them.
+pub const OPTION_MEMBERS: [(&str, &str); 17] = [
+    (
+        "response_content_disposition",
+        "response_content_disposition",
+    ),
+    ("response_content_type", "response_content_type"),
+    ("response_cache_control", "response_cache_control"),
+    ("response_content_language", "response_content_language"),
+    ("response_content_encoding", "response_content_encoding"),
+    ("response_expires", "response_expires"),
+    ("version_id", "version_id"),
+    ("content_type", "content_type"),
+    ("content_md5", "content_md5"),
+    ("checksum_sha256", "checksum_sha256"),
+    ("sse", "server_side_encryption"),
+    ("sse_kms_key_id", "ssekms_key_id"),
+    ("storage_class", "storage_class"),
+    ("acl", "acl"),
+    ("metadata", "metadata"),
+    ("requester_pays", "request_payer"),
+    ("sse_customer_key", "sse_customer_key"),
+];
+
+fn option_member(option: &str) -> &'static str {
+    OPTION_MEMBERS
+        .iter()
+        .find(|(name, _)| *name == option)
+        .map(|(_, member)| *member)
+        .unwrap_or_else(|| panic!("{option} is listed in OPTION_MEMBERS"))
+}
+
+/// Lists, per operation, the members of its aws-sdk-s3 input (`GetObjectInput`, ...) that an
+/// option sets. The list compiles only while each member is a field of that input, and the
+/// unit test `members_are_exactly_those_of_the_aws_sdk_s3_inputs` checks that no option's
+/// member is missing from an input that has it.
+macro_rules! operation_members {
+    ($($operation:ident: $input:ty => [$($member:ident),* $(,)?];)*) => {
+        impl Operation {
+            /// The option members the operation's input has (names as in aws-sdk-s3).
+            pub fn members(self) -> &'static [&'static str] {
+                match self {
+                    $(Operation::$operation => &[$(stringify!($member)),*],)*
+                }
+            }
+
+            /// The operation's aws-sdk-s3 input with nothing set, as Debug prints it: every
+            /// member's name appears.
+            #[cfg(test)]
+            fn empty_input_debug(self) -> String {
+                match self {
+                    $(Operation::$operation => format!("{:?}", <$input>::builder().build().expect("an empty input builds")),)*
+                }
+            }
+        }
+
+        #[allow(dead_code)]
+        fn members_are_fields_of_the_aws_sdk_s3_inputs() {
+            $($(let _ = <$input>::$member;)*)*
+        }
+    };
+}
+
+use aws_sdk_s3::operation as s3op;
+
+operation_members! {
+    GetObject: s3op::get_object::GetObjectInput => [
+        response_content_disposition, response_content_type, response_cache_control,
+        response_content_language, response_content_encoding, response_expires,
+        version_id, request_payer, sse_customer_key,
+    ];
+    PutObject: s3op::put_object::PutObjectInput => [
+        content_type, content_md5, checksum_sha256, server_side_encryption, ssekms_key_id,
+        storage_class, acl, metadata, request_payer, sse_customer_key,
+    ];
+    HeadObject: s3op::head_object::HeadObjectInput => [
+        response_content_disposition, response_content_type, response_cache_control,
+        response_content_language, response_content_encoding, response_expires,
+        version_id, request_payer, sse_customer_key,
+    ];
+    DeleteObject: s3op::delete_object::DeleteObjectInput => [version_id, request_payer];
+    UploadPart: s3op::upload_part::UploadPartInput => [
+        content_md5, checksum_sha256, request_payer, sse_customer_key,
+    ];
+    CompleteMultipartUpload: s3op::complete_multipart_upload::CompleteMultipartUploadInput => [
+        checksum_sha256, request_payer, sse_customer_key,
+    ];
+    AbortMultipartUpload: s3op::abort_multipart_upload::AbortMultipartUploadInput => [request_payer];
+    ListParts: s3op::list_parts::ListPartsInput => [request_payer, sse_customer_key];
+}
+
+/// HTTP header names are case-insensitive and S3 stores one lower-case `x-amz-meta-` name, so
+/// two metadata names that differ only in case would sign one header twice (RFC 9110 5.1).
+pub fn check_metadata_names_unique<'a>(
+    names: impl Iterator<Item = &'a str>,
+) -> Result<(), ItemError> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if let Some(first) = seen.iter().find(|s| s.eq_ignore_ascii_case(name)) {
+            return Err(invalid(
+                ItemErrorKind::InvalidHeader,
+                format!(
+                    "metadata names '{first}' and '{name}' differ only in case; header names are case-insensitive and S3 keeps one (x-amz-meta-{}): give one of them",
+                    name.to_ascii_lowercase()
+                ),
+            ));
+        }
+        seen.push(name);
+    }
+    Ok(())
 }
 
 fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), ItemError> {
@@ -289,6 +488,90 @@ mod tests {
             Ok(_) => "ok",
             Err(e) => e.kind.code(),
         }
+    }
+
+    /// The option members listed per operation are exactly those its aws-sdk-s3 input has.
+    #[test]
+    fn members_are_exactly_those_of_the_aws_sdk_s3_inputs() {
+        for operation in Operation::ALL {
+            let input = operation.empty_input_debug();
+            for (option, member) in OPTION_MEMBERS {
+                assert_eq!(
+                    input.contains(&format!(" {member}: ")),
+                    operation.takes(option),
+                    "{operation:?} and {option} ({member}) in {input}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn options_an_operation_does_not_take_are_refused() {
+        let part = |f: fn(&mut RequestOptions)| {
+            let mut o = RequestOptions {
+                upload_id: Some("U1".into()),
+                part_number: Some(1),
+                ..Default::default()
+            };
+            f(&mut o);
+            o
+        };
+        assert_eq!(
+            code(part(|o| o.sse = Some("AES256".into())), Verb::Put),
+            "option_not_for_verb"
+        );
+        assert_eq!(
+            code(part(|o| o.acl = Some("private".into())), Verb::Put),
+            "option_not_for_verb"
+        );
+        assert_eq!(
+            code(
+                part(|o| o.storage_class = Some("STANDARD".into())),
+                Verb::Put
+            ),
+            "option_not_for_verb"
+        );
+        assert_eq!(
+            code(
+                part(|o| o.metadata = Some([("a".into(), "b".into())].into())),
+                Verb::Put
+            ),
+            "option_not_for_verb"
+        );
+        assert_eq!(
+            code(
+                part(|o| o.content_md5 = Some("1B2M2Y8AsgTpgAmY7PhCfg==".into())),
+                Verb::Put
+            ),
+            "ok"
+        );
+        assert_eq!(
+            code(part(|o| o.requester_pays = Some(true)), Verb::Put),
+            "ok"
+        );
+        let message = part(|o| o.sse = Some("AES256".into()))
+            .validate(Verb::Put)
+            .unwrap_err()
+            .message;
+        assert!(
+            message.contains("UploadPart") && message.contains("PutObject (PUT)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn metadata_names_differing_only_in_case_are_refused() {
+        let o = RequestOptions {
+            metadata: Some([("Owner".into(), "a".into()), ("owner".into(), "b".into())].into()),
+            ..Default::default()
+        };
+        let error = o.validate(Verb::Put).unwrap_err();
+        assert_eq!(error.kind, ItemErrorKind::InvalidHeader);
+        assert!(
+            error.message.contains("'Owner' and 'owner'"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -105,5 +105,9 @@ fn a_hundred_thousand_mixed_lines_give_a_hundred_thousand_results_in_order() {
         }
     }
     assert_eq!(signed_requests.len(), LINES / 16 * 8);
-    botocore_check(&signed_requests, &signed_results, None);
+    botocore_check(
+        &Signing::us_east_1("2025-06-01T12:00:00Z"),
+        &signed_requests,
+        &signed_results,
+    );
 }

@@ -219,3 +219,151 @@ fn verifies_urls_made_with_temporary_credentials() {
         assert!(!run.stdout.contains("the-token-inside"));
     }
 }
+
+/// The example of the S3 API Reference ("Authenticating Requests: Using Query Parameters",
+/// example: GET test.txt from examplebucket, 2013-05-24, 86400 s), with its documented signature.
+const AWS_DOCUMENTATION_URL: &str = "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
+
+/// `inspect --verify` of one URL: (signature_valid, the record).
+fn verify_url(url: &str, extra: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    let run = s3presign()
+        .with_example_keys()
+        .args(["inspect", "--verify"])
+        .args(extra)
+        .args([url])
+        .run();
+    let record = run.records().remove(0);
+    (record["signature_valid"].clone(), record)
+}
+
+/// The URL with one character of its signature changed, and one of its path.
+fn one_character_changed(url: &str) -> [String; 2] {
+    let last = url.chars().last().unwrap();
+    let mut signature = url[..url.len() - 1].to_string();
+    signature.push(if last == '0' { '1' } else { '0' });
+    let (base, query) = url.split_once('?').unwrap();
+    let mut path: Vec<char> = base.chars().collect();
+    let at = path.len() - 1;
+    path[at] = if path[at] == 'x' { 'y' } else { 'x' };
+    [
+        signature,
+        format!("{}?{query}", path.into_iter().collect::<String>()),
+    ]
+}
+
+#[test]
+fn the_aws_documentation_url_verifies_and_one_changed_character_does_not() {
+    let (valid, record) = verify_url(AWS_DOCUMENTATION_URL, &[]);
+    assert_eq!(valid, true, "{record}");
+    assert_eq!(record["expired"], true, "signed in 2013 for a day");
+    for changed in one_character_changed(AWS_DOCUMENTATION_URL) {
+        let (valid, record) = verify_url(&changed, &[]);
+        assert_eq!(valid, false, "{changed}: {record}");
+    }
+}
+
+#[test]
+fn urls_made_by_botocore_verify_and_one_changed_character_does_not() {
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let request = |operation: &str, region: &str, params: serde_json::Value| {
+        let mut params = params;
+        params["Bucket"] = "my-bucket".into();
+        params["Key"] = "reports/a b+c.pdf".into();
+        serde_json::json!({"operation": operation, "params": params, "region": region,
+                           "signed_at": now, "expires_in": 900})
+    };
+    // (request, --verb and --header flags inspect needs to check it)
+    let cases: Vec<(serde_json::Value, Vec<&str>)> = vec![
+        (
+            request("get_object", "eu-west-1", serde_json::json!({})),
+            vec![],
+        ),
+        (
+            request(
+                "get_object",
+                "us-west-2",
+                serde_json::json!({"ResponseContentDisposition": "attachment; filename=\"x y.pdf\"", "VersionId": "v1+/="}),
+            ),
+            vec![],
+        ),
+        (
+            request(
+                "put_object",
+                "ap-southeast-2",
+                serde_json::json!({"ContentType": "text/csv"}),
+            ),
+            vec!["--verb", "PUT", "--header", "Content-Type: text/csv"],
+        ),
+        (
+            request("delete_object", "sa-east-1", serde_json::json!({})),
+            vec!["--verb", "DELETE"],
+        ),
+        (
+            request(
+                "upload_part",
+                "eu-central-1",
+                serde_json::json!({"UploadId": "U1~x", "PartNumber": 2}),
+            ),
+            vec!["--verb", "PUT"],
+        ),
+    ];
+    let answers = botocore_presign(&cases.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>());
+    for ((request, flags), answer) in cases.iter().zip(&answers) {
+        let url = answer["url"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{request}: {answer}"));
+        let (valid, record) = verify_url(url, flags);
+        assert_eq!(valid, true, "{url}: {record}");
+        assert_eq!(record["expired"], false, "{record}");
+        for changed in one_character_changed(url) {
+            let (valid, record) = verify_url(&changed, flags);
+            assert_eq!(valid, false, "{changed}: {record}");
+        }
+    }
+}
+
+/// S3 refuses any X-Amz-Expires over 604800 (AuthorizationQueryParametersError), whatever the
+/// time; botocore makes such URLs when asked to.
+#[test]
+fn urls_over_seven_days_are_reported_as_never_valid() {
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let requests: Vec<_> = [604_800, 604_801, 864_000]
+        .iter()
+        .map(|seconds| {
+            serde_json::json!({"operation": "get_object", "region": "eu-west-1", "signed_at": now,
+                               "expires_in": seconds, "params": {"Bucket": "my-bucket", "Key": "k"}})
+        })
+        .collect();
+    let answers = botocore_presign(&requests);
+    let inspect = |url: &str| {
+        let run = s3presign().args(["inspect", url]).run();
+        run.expect_code(0);
+        run.records().remove(0)
+    };
+    let week = inspect(answers[0]["url"].as_str().unwrap());
+    assert_eq!(week["never_valid"], serde_json::Value::Null, "{week}");
+    assert_eq!(week["expired"], false);
+    assert!(week["seconds_left"].as_i64().unwrap() > 604_000, "{week}");
+    for answer in &answers[1..] {
+        let record = inspect(answer["url"].as_str().unwrap());
+        let reason = record["never_valid"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{record}"));
+        assert!(
+            reason.contains(&record["expires_in_seconds"].to_string())
+                && reason.contains("604800")
+                && reason.contains("AuthorizationQueryParametersError"),
+            "{reason}"
+        );
+        assert_eq!(record["seconds_left"], 0, "{record}");
+    }
+    let table = s3presign()
+        .args([
+            "inspect",
+            "--output",
+            "table",
+            answers[2]["url"].as_str().unwrap(),
+        ])
+        .run();
+    assert!(table.stdout.contains("never valid"), "{}", table.stdout);
+}

@@ -138,7 +138,11 @@ fn keys_the_server_cannot_store_match_botocore() {
         })
         .collect();
     let results = batch(None, &requests);
-    botocore_check(&requests, &results, None);
+    botocore_check(
+        &Signing::us_east_1("2025-06-01T00:00:00Z"),
+        &requests,
+        &results,
+    );
 }
 
 #[test]

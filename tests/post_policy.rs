@@ -170,54 +170,50 @@ fn an_expired_policy_is_refused() {
     assert_eq!(server.object("drop", "a.txt"), None);
 }
 
-#[test]
-fn the_signature_matches_botocore_for_the_same_policy() {
-    let run = s3presign()
-        .with_example_keys()
-        .env("AWS_SESSION_TOKEN", "token/with+chars=")
-        .args([
-            "post",
-            "--bucket",
-            "my-bucket",
-            "--key",
-            "k.bin",
-            "--metadata",
-            "owner=ops",
-            "--field",
-            "acl=private",
-        ])
-        .args([
-            "--condition",
-            r#"["starts-with","$x-amz-meta-tag",""]"#,
-            "--start-time",
-            "2025-06-01T00:00:00Z",
-        ])
-        .run();
-    run.expect_code(0);
-    let post: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
-    let f = &post["fields"];
-    assert_eq!(
-        f["x-amz-security-token"], "token/with+chars=",
-        "temporary credentials travel in the form"
+/// botocore's `generate_presigned_post` for the same inputs (tests/botocore_post.py).
+fn botocore_post(request: &serde_json::Value, session_token: Option<&str>) -> serde_json::Value {
+    use std::io::Write;
+    let mut child = Command::new(python())
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/botocore_post.py"
+        ))
+        .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// botocore's SigV4 POST signature over exactly these policy bytes.
+fn botocore_post_signature(policy: &str, amz_date: &str, region: &str) -> String {
     let script = r#"
 import sys
 from botocore.auth import S3SigV4PostAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-policy, amz_date, access, secret = sys.argv[1:5]
+policy, amz_date, access, secret, region = sys.argv[1:6]
 request = AWSRequest()
 request.context['timestamp'] = amz_date
-print(S3SigV4PostAuth(Credentials(access, secret), 's3', 'us-east-1').signature(policy, request))
+print(S3SigV4PostAuth(Credentials(access, secret), 's3', region).signature(policy, request))
 "#;
     let out = Command::new(python())
         .args(["-c", script])
-        .args([
-            f["policy"].as_str().unwrap(),
-            f["x-amz-date"].as_str().unwrap(),
-            ACCESS_KEY,
-            SECRET_KEY,
-        ])
+        .args([policy, amz_date, ACCESS_KEY, SECRET_KEY, region])
         .output()
         .unwrap();
     assert!(
@@ -225,10 +221,161 @@ print(S3SigV4PostAuth(Credentials(access, secret), 's3', 'us-east-1').signature(
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The same form: URL, every field but the policy's bytes and signature, the policy's
+/// expiration instant and conditions (in any order); and a signature botocore also makes over
+/// s3presign's policy bytes.
+fn assert_same_form(ours: &serde_json::Value, theirs: &serde_json::Value, region: &str) {
+    assert_eq!(ours["url"], theirs["url"]);
+    let without_policy = |form: &serde_json::Value| {
+        let mut fields = form["fields"].as_object().unwrap().clone();
+        fields.remove("policy");
+        fields.remove("x-amz-signature");
+        fields
+    };
+    assert_eq!(without_policy(ours), without_policy(theirs));
+    let policy = |form: &serde_json::Value| {
+        use base64_decode::decode;
+        let document: serde_json::Value =
+            serde_json::from_slice(&decode(form["fields"]["policy"].as_str().unwrap())).unwrap();
+        let expiration =
+            chrono::DateTime::parse_from_rfc3339(document["expiration"].as_str().unwrap()).unwrap();
+        let mut conditions: Vec<String> = document["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        conditions.sort();
+        (expiration, conditions)
+    };
+    assert_eq!(policy(ours), policy(theirs));
+    let f = &ours["fields"];
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        botocore_post_signature(
+            f["policy"].as_str().unwrap(),
+            f["x-amz-date"].as_str().unwrap(),
+            region
+        ),
         f["x-amz-signature"].as_str().unwrap()
     );
+}
+
+/// Standard base64, enough to read a policy document back.
+mod base64_decode {
+    pub fn decode(text: &str) -> Vec<u8> {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut bits = 0u32;
+        let mut count = 0;
+        let mut out = Vec::new();
+        for c in text.bytes().filter(|&c| c != b'=') {
+            let v = ALPHABET.iter().position(|&a| a == c).expect("base64") as u32;
+            bits = bits << 6 | v;
+            count += 6;
+            if count >= 8 {
+                count -= 8;
+                out.push((bits >> count) as u8);
+            }
+        }
+        out
+    }
+}
+
+const START: &str = "2025-06-01T12:34:56Z";
+
+#[test]
+fn the_form_matches_botocores_generate_presigned_post_for_the_same_inputs() {
+    // An exact key, temporary credentials, a lifetime, and every kind of field and condition.
+    let token = "token/with+chars=";
+    let run = s3presign()
+        .with_example_keys()
+        .env("AWS_SESSION_TOKEN", token)
+        .args(["post", "--region", "eu-west-1", "--start-time", START])
+        .args([
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "uploads/k 1.bin",
+            "--expires-in",
+            "2h",
+        ])
+        .args(["--acl", "private", "--success-action-status", "201"])
+        .args([
+            "--content-type",
+            "image/png",
+            "--content-length-range",
+            "1,1048576",
+        ])
+        .args([
+            "--metadata",
+            "owner=ops",
+            "--field",
+            "Cache-Control=no-cache",
+        ])
+        .args(["--condition", r#"["starts-with","$x-amz-meta-tag",""]"#])
+        .run();
+    run.expect_code(0);
+    let ours: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(
+        ours["fields"]["x-amz-security-token"], token,
+        "temporary credentials travel in the form"
+    );
+    let theirs = botocore_post(
+        &serde_json::json!({
+            "bucket": "my-bucket",
+            "key": "uploads/k 1.bin",
+            "region": "eu-west-1",
+            "signed_at": START,
+            "expires_in": 7200,
+            "fields": {
+                "acl": "private", "success_action_status": "201", "Content-Type": "image/png",
+                "x-amz-meta-owner": "ops", "Cache-Control": "no-cache",
+            },
+            "conditions": [
+                {"acl": "private"}, {"success_action_status": "201"},
+                {"Content-Type": "image/png"}, {"x-amz-meta-owner": "ops"},
+                {"Cache-Control": "no-cache"}, ["content-length-range", 1, 1_048_576],
+                ["starts-with", "$x-amz-meta-tag", ""],
+            ],
+        }),
+        Some(token),
+    );
+    assert_same_form(&ours, &theirs, "eu-west-1");
+
+    // A key prefix (S3 fills in ${filename}) and an expiry instant with an offset: the
+    // lifetime botocore gets is computed here from the instant, not read from our result.
+    let expires = "2025-06-02T00:00:00+02:00";
+    let lifetime = chrono::DateTime::parse_from_rfc3339(expires).unwrap()
+        - chrono::DateTime::parse_from_rfc3339(START).unwrap();
+    let run = s3presign()
+        .with_example_keys()
+        .args(["post", "--region", "ap-northeast-1", "--start-time", START])
+        .args([
+            "--bucket",
+            "photos-2025",
+            "--key-prefix",
+            "in/",
+            "--expires",
+            expires,
+        ])
+        .run();
+    run.expect_code(0);
+    let ours: serde_json::Value = serde_json::from_str(run.stdout.trim()).unwrap();
+    let theirs = botocore_post(
+        &serde_json::json!({
+            "bucket": "photos-2025",
+            "key": "in/${filename}",
+            "region": "ap-northeast-1",
+            "signed_at": START,
+            "expires_in": lifetime.num_seconds(),
+            "fields": {},
+            "conditions": [],
+        }),
+        None,
+    );
+    assert_same_form(&ours, &theirs, "ap-northeast-1");
 }
 
 #[test]

@@ -96,6 +96,7 @@ proptest! {
                 prop_assert_eq!(parsed.fields.expires_in, fields.get("expires_in").cloned().map(ExpiresIn::Text));
             }
             Err(e) => {
+                prop_assert!(fields.contains_key("other"), "a line of known string fields is read: {line}");
                 prop_assert_eq!(e.error.kind, ItemErrorKind::UnknownField);
                 prop_assert!(e.input.is_some(), "what could be read comes back");
             }

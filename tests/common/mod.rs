@@ -200,13 +200,34 @@ pub fn python() -> PathBuf {
     venv
 }
 
-/// Signs each request again with botocore (tests/botocore_check.py) and compares it with
-/// s3presign's result for it (virtual-hosted URLs, example keys). Panics on any difference;
-/// returns the checker's report.
+/// What a batch was asked to sign with: the oracle takes these from the test, never from the
+/// results it checks.
+pub struct Signing<'a> {
+    /// `--start-time` of the run (RFC 3339 with `Z`).
+    pub start_time: &'a str,
+    /// The region the run was given (`AWS_REGION` or `--region`).
+    pub region: &'a str,
+    pub session_token: Option<&'a str>,
+}
+
+impl Signing<'_> {
+    /// The example keys in us-east-1 (`with_example_keys`) at this start time.
+    pub fn us_east_1(start_time: &str) -> Signing<'_> {
+        Signing {
+            start_time,
+            region: "us-east-1",
+            session_token: None,
+        }
+    }
+}
+
+/// Signs each request again with botocore (tests/botocore_check.py) at the signing time, region
+/// and lifetime the request asked for, and compares it with s3presign's result for it
+/// (virtual-hosted URLs, example keys). Panics on any difference; returns the checker's report.
 pub fn botocore_check(
+    signing: &Signing<'_>,
     requests: &[serde_json::Value],
     results: &[serde_json::Value],
-    session_token: Option<&str>,
 ) -> String {
     assert_eq!(requests.len(), results.len());
     let mut checker = Command::new(python())
@@ -214,7 +235,13 @@ pub fn botocore_check(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/botocore_check.py"
         ))
-        .args([ACCESS_KEY, SECRET_KEY, session_token.unwrap_or("")])
+        .args([
+            ACCESS_KEY,
+            SECRET_KEY,
+            signing.session_token.unwrap_or(""),
+            signing.start_time,
+            signing.region,
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -269,4 +296,72 @@ impl XorShift {
     pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
         items[self.below(items.len())]
     }
+}
+
+/// Pre-signs requests with botocore's `generate_presigned_url` in one Python process
+/// (tests/botocore_presign.py, example keys): one `{"url": ...}` or `{"refused": ...}` per request.
+pub fn botocore_presign(requests: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    let mut child = Command::new(python())
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/botocore_presign.py"
+        ))
+        .args([ACCESS_KEY, SECRET_KEY])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let input: String = requests.iter().map(|r| r.to_string() + "\n").collect();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "botocore_presign.py failed:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), requests.len(), "one answer per request");
+    answers
+}
+
+/// A URL in a form where two signings of the same request compare equal: scheme, host and path
+/// exactly, and the decoded query parameters sorted (their order in the URL is not signed).
+pub fn url_parts(url: &str) -> (String, Vec<(String, String)>) {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(n), percent_decode(v))
+        })
+        .collect();
+    pairs.sort();
+    (base.to_string(), pairs)
+}
+
+/// Decodes %XX escapes (a URL's query: `+` is a literal plus in SigV4 URLs).
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
