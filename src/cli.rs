@@ -194,6 +194,20 @@ pub struct BatchArgs {
     /// Protocol version the caller expects; only 1 exists.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1))]
     pub protocol: u32,
+    /// What a signed line gives: its JSON result, or just its URL (errors stay JSON records,
+    /// and a URL never starts with '{'). See docs/protocol.md.
+    #[arg(long, value_enum, default_value_t = BatchOutput::Json)]
+    pub output: BatchOutput,
+}
+
+/// `batch --output`: the result written for a signed line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BatchOutput {
+    /// The `url` record of docs/protocol.md.
+    Json,
+    /// The URL alone: what a caller that needs nothing else (the PowerShell module's default
+    /// output) can pass on without parsing.
+    Url,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

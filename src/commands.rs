@@ -113,7 +113,15 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
     let mut input = io::BufReader::with_capacity(64 * 1024, stdin.lock());
     let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut warn = |w: &str| eprintln!("s3presign: warning: {w}");
-    match batch::run(&mut input, &mut out, &defaults, &mut presigner, &mut warn) {
+    let format = args.output;
+    match batch::run(
+        &mut input,
+        &mut out,
+        format,
+        &defaults,
+        &mut presigner,
+        &mut warn,
+    ) {
         Ok(tally) if tally.failed == 0 => ExitCode::Success,
         Ok(_) => ExitCode::ItemsFailed,
         // The reader went away: nobody is left to tell.
