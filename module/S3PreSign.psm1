@@ -9,6 +9,7 @@
 #   upper: text, upper-cased        instant: RFC 3339 UTC to the second          lifetime: -ExpiresIn (below)
 #   pairs: --flag=NAME=VALUE per dictionary entry                      path: a file path, resolved like -LiteralPath
 #   http: the flag when the value is HTTP                               range: MIN,MAX
+#   headers: --flag=NAME: VALUE per dictionary entry
 # Secrets are not here: they reach the child only through its environment (Set-S3PreSignSecret).
 $S3PreSignFlags = [ordered]@{
     Verb = '--verb', 'upper'; Expires = '--expires', 'instant'; ExpiresIn = '--expires-in', 'lifetime'
@@ -28,7 +29,7 @@ $S3PreSignFlags = [ordered]@{
     ContentLengthRange = '--content-length-range', 'range'; SuccessActionStatus = '--success-action-status', 'text'
     SuccessActionRedirect = '--success-action-redirect', 'text'; Fields = '--field', 'pairs'
     # ConvertFrom-S3PreSignedURL
-    Verify = '--verify', 'switch'; Header = '--header', 'pairs'
+    Verify = '--verify', 'switch'; Header = '--header', 'headers'
 }
 
 # Words of s3presign's messages (flags and protocol fields) in PowerShell's terms. Built from the table.
@@ -103,6 +104,7 @@ function Add-S3PreSignFlag {
             'path' { $Arguments.Add("$flag=$($Cmdlet.GetUnresolvedProviderPathFromPSPath($value))") }
             'range' { $Arguments.Add("$flag=$($value[0]),$($value[1])") }
             'pairs' { foreach ($pair in $value.GetEnumerator()) { $Arguments.Add("$flag=$($pair.Key)=$($pair.Value)") } }
+            'headers' { foreach ($pair in $value.GetEnumerator()) { $Arguments.Add("$flag=$($pair.Key): $($pair.Value)") } }
             'lifetime' {
                 # `-ExpiresIn 7d` arrives as the decimal 7 (PowerShell's d suffix); as a string it is "7d" again.
                 if ($value -is [timespan]) { $value = [long][Math]::Truncate($value.TotalSeconds) }
