@@ -171,104 +171,26 @@ function New-S3PreSignedPost {
     [CmdletBinding(DefaultParameterSetName = 'Key', PositionalBinding = $false)]
     [OutputType('S3PreSign.PresignedPost', [string])]
     param(
-        [Parameter(Mandatory, Position = 0)]
-        [Alias('BucketName')]
-        [ValidateNotNullOrEmpty()]
-        [string]$Bucket,
-
-        [Parameter(Mandatory, Position = 1, ParameterSetName = 'Key')]
-        [Parameter(Mandatory, Position = 1, ParameterSetName = 'KeyAccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$Key,
-
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefix')]
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')]
-        [AllowEmptyString()]
-        [string]$KeyPrefix,
-
-        [Alias('Expire')]
-        [datetime]$Expires,
-
+        [Parameter(Mandatory, Position = 0)][Alias('BucketName')][ValidateNotNullOrEmpty()][string]$Bucket,
+        [Parameter(Mandatory, Position = 1, ParameterSetName = 'Key')][Parameter(Mandatory, Position = 1, ParameterSetName = 'KeyAccessKey')][ValidateNotNullOrEmpty()][string]$Key,
+        [Parameter(Mandatory, ParameterSetName = 'KeyPrefix')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][AllowEmptyString()][string]$KeyPrefix,
+        [Alias('Expire')][datetime]$Expires,
         # [object]: a TimeSpan, seconds or a duration string ('7d'); see Get-S3PreSignedURL.
         [object]$ExpiresIn,
-
-        [ValidateCount(2, 2)]
-        [ValidateRange('NonNegative')]
-        [long[]]$ContentLengthRange,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$ContentType,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$ContentTypePrefix,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$Acl,
-
-        [ValidateSet(200, 201, 204)]
-        [int]$SuccessActionStatus,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$SuccessActionRedirect,
-
-        [System.Collections.IDictionary]$Metadata,
-
-        [System.Collections.IDictionary]$Fields,
-
-        [object[]]$Conditions,
-
-        [Parameter(ParameterSetName = 'Key')]
-        [Parameter(ParameterSetName = 'KeyPrefix')]
-        [Alias('Profile', 'StoredCredentials', 'AWSProfileName')]
-        [ArgumentCompleter({ Complete-S3PreSignArgument @args })]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileName,
-
-        [Parameter(ParameterSetName = 'Key')]
-        [Parameter(ParameterSetName = 'KeyPrefix')]
-        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileLocation,
-
-        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')]
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')]
-        [Alias('AK')]
-        [ValidateNotNullOrEmpty()]
-        [string]$AccessKey,
-
-        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')]
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')]
-        [Alias('SK', 'SecretAccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$SecretKey,
-
-        [Parameter(ParameterSetName = 'KeyAccessKey')]
-        [Parameter(ParameterSetName = 'KeyPrefixAccessKey')]
-        [Alias('ST')]
-        [string]$SessionToken,
-
-        [Alias('RegionToCall')]
-        [ArgumentCompleter({ Complete-S3PreSignArgument @args })]
-        [ValidateNotNullOrEmpty()]
-        [string]$Region,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$EndpointUrl,
-
-        [Alias('ForcePathStyleAddressing')]
-        [switch]$ForcePathStyle,
-
-        [switch]$UseAccelerateEndpoint,
-
-        [switch]$UseDualstackEndpoint,
-
-        [ValidateSet('HTTP', 'HTTPS')]
-        [string]$Protocol = 'HTTPS',
-
-        [datetime]$StartTime,
-
-        [switch]$StrictExpiry,
-
+        [ValidateCount(2, 2)][ValidateRange('NonNegative')][long[]]$ContentLengthRange,
+        [ValidateNotNullOrEmpty()][string]$ContentType, [ValidateNotNullOrEmpty()][string]$ContentTypePrefix,
+        [ValidateNotNullOrEmpty()][string]$Acl, [ValidateSet(200, 201, 204)][int]$SuccessActionStatus,
+        [ValidateNotNullOrEmpty()][string]$SuccessActionRedirect, [System.Collections.IDictionary]$Metadata,
+        [System.Collections.IDictionary]$Fields, [object[]]$Conditions,
+        [Parameter(ParameterSetName = 'Key')][Parameter(ParameterSetName = 'KeyPrefix')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$ProfileName,
+        [Parameter(ParameterSetName = 'Key')][Parameter(ParameterSetName = 'KeyPrefix')][Alias('AWSProfilesLocation', 'ProfilesLocation')][ValidateNotNullOrEmpty()][string]$ProfileLocation,
+        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][Alias('AK')][ValidateNotNullOrEmpty()][string]$AccessKey,
+        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][Alias('SK', 'SecretAccessKey')][ValidateNotNullOrEmpty()][string]$SecretKey,
+        [Parameter(ParameterSetName = 'KeyAccessKey')][Parameter(ParameterSetName = 'KeyPrefixAccessKey')][Alias('ST')][string]$SessionToken,
+        [Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$Region,
+        [ValidateNotNullOrEmpty()][string]$EndpointUrl, [Alias('ForcePathStyleAddressing')][switch]$ForcePathStyle,
+        [switch]$UseAccelerateEndpoint, [switch]$UseDualstackEndpoint, [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
+        [datetime]$StartTime, [switch]$StrictExpiry,
         [switch]$AsHtml
     )
 
@@ -421,50 +343,15 @@ function ConvertFrom-S3PreSignedURL {
     [CmdletBinding(DefaultParameterSetName = 'Profile', PositionalBinding = $false)]
     [OutputType('S3PreSign.UrlInspection')]
     param(
-        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('PresignedUrl')]
-        [AllowEmptyString()]
-        [AllowNull()]
-        [string[]]$Url,
-
-        [switch]$Verify,
-
-        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')]
-        [string]$Verb,
-
-        [System.Collections.IDictionary]$Header,
-
-        [string]$ServerSideEncryptionCustomerProvidedKey,
-
-        [Parameter(ParameterSetName = 'Profile')]
-        [Alias('Profile', 'StoredCredentials', 'AWSProfileName')]
-        [ArgumentCompleter({ Complete-S3PreSignArgument @args })]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileName,
-
-        [Parameter(ParameterSetName = 'Profile')]
-        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileLocation,
-
-        [Parameter(Mandatory, ParameterSetName = 'AccessKey')]
-        [Alias('AK')]
-        [ValidateNotNullOrEmpty()]
-        [string]$AccessKey,
-
-        [Parameter(Mandatory, ParameterSetName = 'AccessKey')]
-        [Alias('SK', 'SecretAccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$SecretKey,
-
-        [Parameter(ParameterSetName = 'AccessKey')]
-        [Alias('ST')]
-        [string]$SessionToken,
-
-        [Alias('RegionToCall')]
-        [ArgumentCompleter({ Complete-S3PreSignArgument @args })]
-        [ValidateNotNullOrEmpty()]
-        [string]$Region
+        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)][Alias('PresignedUrl')][AllowEmptyString()][AllowNull()][string[]]$Url,
+        [switch]$Verify, [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb,
+        [System.Collections.IDictionary]$Header, [string]$ServerSideEncryptionCustomerProvidedKey,
+        [Parameter(ParameterSetName = 'Profile')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$ProfileName,
+        [Parameter(ParameterSetName = 'Profile')][Alias('AWSProfilesLocation', 'ProfilesLocation')][ValidateNotNullOrEmpty()][string]$ProfileLocation,
+        [Parameter(Mandatory, ParameterSetName = 'AccessKey')][Alias('AK')][ValidateNotNullOrEmpty()][string]$AccessKey,
+        [Parameter(Mandatory, ParameterSetName = 'AccessKey')][Alias('SK', 'SecretAccessKey')][ValidateNotNullOrEmpty()][string]$SecretKey,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('ST')][string]$SessionToken,
+        [Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$Region
     )
 
     begin {

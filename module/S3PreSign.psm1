@@ -552,84 +552,37 @@ function Get-S3PreSignedURL {
     param(
         # [object] for -BucketName and -Key: the process block applies AWS.Tools' binding rules itself
         # (a piped string is the bucket when -Key is given), and an item without one becomes its own error.
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
-        [Alias('Bucket')]
-        [object]$BucketName,
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName)]
-        [object]$Key,
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [string]$VersionId,
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [Alias('RegionToCall')]
-        [ArgumentCompleter({ Complete-S3PreSignArgument @args })]
-        [object]$Region,
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [object]$PartNumber,
-        [Alias('Expire')]
-        [datetime]$Expires,
-        [object]$ExpiresIn,
-        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')]
-        [string]$Verb = 'GET',
-        [ValidateSet('HTTP', 'HTTPS')]
-        [string]$Protocol = 'HTTPS',
-        [Parameter(ParameterSetName = 'Profile')]
-        [Alias('StoredCredentials', 'AWSProfileName', 'Profile')]
-        [ArgumentCompleter({ Complete-S3PreSignArgument @args })]
-        [AllowEmptyString()][AllowNull()]
-        [string]$ProfileName,
-        [Alias('AWSProfilesLocation', 'ProfilesLocation')]
-        [AllowEmptyString()][AllowNull()]
-        [string]$ProfileLocation,
-        [Parameter(ParameterSetName = 'AccessKey')]
-        [Alias('AK')]
-        [AllowEmptyString()][AllowNull()]
-        [string]$AccessKey,
-        [Parameter(ParameterSetName = 'AccessKey')]
-        [Alias('SK', 'SecretAccessKey')]
-        [AllowEmptyString()][AllowNull()]
-        [string]$SecretKey,
-        [Parameter(ParameterSetName = 'AccessKey')]
-        [Alias('ST')]
-        [AllowEmptyString()][AllowNull()]
-        [string]$SessionToken,
-        [Parameter(ParameterSetName = 'Credential')]
-        [object]$Credential,
-        [AllowEmptyString()][AllowNull()]
-        [string]$EndpointUrl,
-        [Nullable[bool]]$ForcePathStyleAddressing,
-        [switch]$ForcePathStyle,
-        [switch]$UseAccelerateEndpoint,
-        [switch]$UseDualstackEndpoint,
-        [string]$ContentType,
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)][Alias('Bucket')][object]$BucketName,
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName)][object]$Key,
+        [Parameter(ValueFromPipelineByPropertyName)][string]$VersionId,
+        [Parameter(ValueFromPipelineByPropertyName)][Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][object]$Region,
+        [Parameter(ValueFromPipelineByPropertyName)][object]$PartNumber, [Alias('Expire')][datetime]$Expires, [object]$ExpiresIn,
+        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb = 'GET',
+        [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
+        [Parameter(ParameterSetName = 'Profile')][Alias('StoredCredentials', 'AWSProfileName', 'Profile')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][AllowEmptyString()][AllowNull()][string]$ProfileName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')][AllowEmptyString()][AllowNull()][string]$ProfileLocation,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('AK')][AllowEmptyString()][AllowNull()][string]$AccessKey,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('SK', 'SecretAccessKey')][AllowEmptyString()][AllowNull()][string]$SecretKey,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('ST')][AllowEmptyString()][AllowNull()][string]$SessionToken,
+        [Parameter(ParameterSetName = 'Credential')][object]$Credential, [AllowEmptyString()][AllowNull()][string]$EndpointUrl,
+        [Nullable[bool]]$ForcePathStyleAddressing, [switch]$ForcePathStyle, [switch]$UseAccelerateEndpoint,
+        [switch]$UseDualstackEndpoint, [string]$ContentType,
         [Alias('ResponseHeaderOverrides_ContentDisposition')][string]$ResponseContentDisposition,
         [Alias('ResponseHeaderOverrides_ContentType')][string]$ResponseContentType,
         [Alias('ResponseHeaderOverrides_CacheControl')][string]$ResponseCacheControl,
         [Alias('ResponseHeaderOverrides_ContentLanguage')][string]$ResponseContentLanguage,
         [Alias('ResponseHeaderOverrides_ContentEncoding')][string]$ResponseContentEncoding,
-        [Alias('ResponseHeaderOverrides_Expires')][string]$ResponseExpires,
-        [string]$UploadId,
-        [Alias('ServerSideEncryption')]
-        [ValidateSet('None', 'AES256', 'aws:kms', 'aws:kms:dsse')]
-        [string]$ServerSideEncryptionMethod,
-        [string]$ServerSideEncryptionKeyManagementServiceKeyId,
-        [string]$StorageClass,
-        [Alias('CannedACLName')][string]$Acl,
-        [System.Collections.IDictionary]$Metadata,
-        [string]$ContentMD5,
-        [string]$ChecksumSHA256,
+        [Alias('ResponseHeaderOverrides_Expires')][string]$ResponseExpires, [string]$UploadId,
+        [Alias('ServerSideEncryption')][ValidateSet('None', 'AES256', 'aws:kms', 'aws:kms:dsse')][string]$ServerSideEncryptionMethod,
+        [string]$ServerSideEncryptionKeyManagementServiceKeyId, [string]$StorageClass, [Alias('CannedACLName')][string]$Acl,
+        [System.Collections.IDictionary]$Metadata, [string]$ContentMD5, [string]$ChecksumSHA256,
         [Alias('RequestorPay')][switch]$RequesterPays,
-        [AllowEmptyString()][AllowNull()]
-        [string]$ServerSideEncryptionCustomerProvidedKey,
+        [AllowEmptyString()][AllowNull()][string]$ServerSideEncryptionCustomerProvidedKey,
         [ValidateSet('AES256')][string]$ServerSideEncryptionCustomerMethod,
-        [AllowEmptyString()][AllowNull()]
-        [string]$ServerSideEncryptionCustomerProvidedKeyMD5,
-        [switch]$StrictExpiry,
-        [datetime]$StartTime,
-        [switch]$Detailed,
-        [switch]$AsString,
+        [AllowEmptyString()][AllowNull()][string]$ServerSideEncryptionCustomerProvidedKeyMD5,
+        [switch]$StrictExpiry, [datetime]$StartTime, [switch]$Detailed, [switch]$AsString,
         # What is piped: bound here, then read as AWS.Tools would bind it (the process block).
-        [Parameter(ValueFromPipeline, DontShow)]
-        [object]$InputObject
+        [Parameter(ValueFromPipeline, DontShow)][object]$InputObject
     )
 
     begin {
