@@ -19,13 +19,13 @@ class S3PreSignedUrl {
     [string]$Region
     [JsonPropertyName('version_id')][string]$VersionId
     [JsonPropertyName('content_type')][string]$ContentType
-    # "Name: value", one per line: flat for Export-Csv (set by the module from HeaderMap).
-    [JsonIgnore()][string]$Headers = ''
+    # The signed headers the client must send. Filled from the record's object, then made "Name: value", one
+    # per line, by the module: flat for Export-Csv and ConvertTo-Json.
+    [JsonPropertyName('headers')][object]$Headers
     [JsonPropertyName('upload_id')][string]$UploadId
     [JsonPropertyName('part_number')][Nullable[int]]$PartNumber
     [string]$Curl
     [JsonPropertyName('invoke_web_request')][string]$InvokeWebRequest
-    [JsonPropertyName('headers')] hidden [System.Collections.Generic.Dictionary[string, string]]$HeaderMap
 
     [string] ToString() { return $this.Url }
 }

@@ -224,7 +224,8 @@ function New-S3PreSignedPost {
     $arguments.Add($(if ($PSBoundParameters.ContainsKey('Key')) { "--key=$Key" } else { "--key-prefix=$KeyPrefix" }))
     if ($Conditions) {
         # One condition (['starts-with', ...]) or several; text is JSON already.
-        $list = if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { , $Conditions } else { $Conditions }
+        $list = $Conditions
+        if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { $list = , $Conditions }
         foreach ($condition in $list) { $arguments.Add('--condition=' + $(if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 })) }
     }
     $run = Start-S3PreSignRun $PSCmdlet $arguments $bound {
@@ -239,7 +240,7 @@ function New-S3PreSignedPost {
     }
     try {
         # No requests: one answer, to the command line.
-        $run.Single = $true
+        $run.Numbered = $false
         if ($AsHtml) { $run.Raw = [System.Text.StringBuilder]::new() }
         else { $run.Targets.Enqueue(@{ Object = $(if ($PSBoundParameters.ContainsKey('Key')) { $Key } else { $KeyPrefix }); Bucket = $Bucket; Index = 1 }); $run.Ends.Enqueue(0) }
         Complete-S3PreSignRun $run
@@ -355,7 +356,6 @@ function ConvertFrom-S3PreSignedURL {
     )
 
     begin {
-        $run = $null
         $bound = @{} + $PSBoundParameters
         if ($Header) {
             # SSE-C headers are secrets (the key) or follow from it: they go the way of
@@ -369,7 +369,7 @@ function ConvertFrom-S3PreSignedURL {
             }
         }
         if (-not $bound['ServerSideEncryptionCustomerProvidedKey']) { [void]$bound.Remove('ServerSideEncryptionCustomerProvidedKeyMD5') }
-        $run = Start-S3PreSignRun $PSCmdlet ('inspect', '--output', 'json') $bound {
+        $convert = {
             param($r, $target)
             $number = 0
             [pscustomobject]@{
@@ -383,6 +383,7 @@ function ConvertFrom-S3PreSignedURL {
                 HasSessionToken = $r.has_session_token -eq $true; SignatureValid = $r.signature_valid; VerifyNote = $r.verify_note; Url = $target.Object
             }
         }
+        $run = $null   # started with the first URL: an empty pipeline starts nothing
         $index = 0
         # Shown in results and errors: the URL without its session token's value.
         $tokenPattern = [regex]'(?i)([?&](x-amz-security-token|X-Amz-Security-Token)=)[^&#]*'
@@ -391,9 +392,10 @@ function ConvertFrom-S3PreSignedURL {
     process {
         foreach ($text in $Url) {
             if ($null -eq $text) { continue }
-            foreach ($line in $text.Split([char]10)) {
-                $line = $line.Trim()
-                if (-not $line) { continue }
+            if (-not $run) { $run = Start-S3PreSignRun $PSCmdlet ('inspect', '--output', 'json') $bound $convert }
+            $lines = @($text.Split([char]10).Trim() -ne '')
+            if (-not $lines) { $lines = , '' }   # an empty CSV cell is an item too: s3presign reports it
+            foreach ($line in $lines) {
                 $index++
                 # A line that is not a URL is never quoted back (it may be a credentials file piped by mistake).
                 $shown = if ($line -match '^[a-z][a-z0-9+.-]*://') { $tokenPattern.Replace($line, '$1REDACTED') }
@@ -402,7 +404,7 @@ function ConvertFrom-S3PreSignedURL {
         }
     }
 
-    end { Complete-S3PreSignRun $run }
+    end { if ($run) { Complete-S3PreSignRun $run } }
 
     clean { Stop-S3PreSignRun $run }
 }

@@ -167,11 +167,11 @@ function Set-S3PreSignSecret {
             $Run.Secrets.Add($Bound['ServerSideEncryptionCustomerProvidedKeyMD5'])
             $bytes = try { [Convert]::FromBase64String($Bound['ServerSideEncryptionCustomerProvidedKey']) } catch { $null }
             if ($bytes -and [Convert]::ToBase64String([System.Security.Cryptography.MD5]::HashData($bytes)) -cne $Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) {
-                $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-ServerSideEncryptionCustomerProvidedKeyMD5 is not the base64 MD5 of -ServerSideEncryptionCustomerProvidedKey: give the MD5 of the key (or leave it out: s3presign computes it).' $null))
+                $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-ServerSideEncryptionCustomerProvidedKeyMD5 is not the MD5 of -ServerSideEncryptionCustomerProvidedKey: give the base64 MD5 of the key (or leave it out: s3presign computes it).' $null))
             }
         }
     } elseif ($Bound['ServerSideEncryptionCustomerMethod'] -or $Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) {
-        $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-ServerSideEncryptionCustomerMethod and -ServerSideEncryptionCustomerProvidedKeyMD5 go with -ServerSideEncryptionCustomerProvidedKey, the base64 of the 256-bit key: give it too.' $null))
+        $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'MissingCustomerKey' '-ServerSideEncryptionCustomerMethod and -ServerSideEncryptionCustomerProvidedKeyMD5 go with -ServerSideEncryptionCustomerProvidedKey, the base64 of the 256-bit key: give it too.' $null))
     }
 }
 
@@ -194,7 +194,7 @@ function Start-S3PreSignRun {
         Cmdlet = $Cmdlet; Arguments = [System.Collections.Generic.List[string]]$Arguments; Secrets = [System.Collections.Generic.List[string]]::new()
         Debug = [System.Collections.Generic.List[string]]::new(); StartInfo = [System.Diagnostics.ProcessStartInfo]::new($binary)
         Targets = [System.Collections.Generic.Queue[object]]::new(); Ends = [System.Collections.Generic.Queue[long]]::new()
-        Written = [long]0; Answered = [long]0; AnsweredEnd = [long]0; Items = 0; Single = $false; Convert = $Convert
+        Written = [long]0; Answered = [long]0; AnsweredEnd = [long]0; Single = $false; Numbered = $true; Convert = $Convert
         Warned = [System.Collections.Generic.HashSet[string]]::new(); Failed = $false; Detailed = $null; LastFlush = [long]0
         # Request bytes that may be unanswered: under the OS pipe buffer, so that writing never blocks.
         Window = if ($IsWindows) { 3KB } elseif ($IsMacOS) { 12KB } else { 48KB }
@@ -265,7 +265,7 @@ function Receive-S3PreSignResult {
         if ($line.StartsWith('{')) {
             if ($null -ne $Run.Detailed -and $line.StartsWith('{"type":"url"')) {
                 $record = [System.Text.Json.JsonSerializer]::Deserialize($line, $Run.Detailed, $Run.JsonOptions)
-                if ($record.HeaderMap.Count) { $record.Headers = [string]::Join("`n", @(foreach ($h in $record.HeaderMap.GetEnumerator()) { $h.Key + ': ' + $h.Value })) }
+                $record.Headers = if ($line.Contains('"headers":{}')) { '' } else { [string]::Join("`n", @(foreach ($h in $record.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
             } else {
                 try { $record = ConvertFrom-Json -InputObject $line } catch { $record = $null }
                 if ($null -eq $record -or -not $record.type) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is not a result of protocol 1 (line $($Run.Answered + 1) of its output)." }
@@ -278,13 +278,16 @@ function Receive-S3PreSignResult {
         $Run.Answered++
         $Run.AnsweredEnd = $Run.Ends.Dequeue()
         $target = $Run.Targets.Dequeue()
-        if ($null -eq $record) { $cmdlet.WriteObject($line); continue }
+        if ($null -eq $record) {
+            if (-not $line.StartsWith('http')) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is neither a URL nor a result record (answer $($Run.Answered))." }
+            $cmdlet.WriteObject($line); continue
+        }
         $type = if ($record -is [System.Management.Automation.PSCustomObject]) { $record.type } else { 'url' }
         if ($type -eq 'error') {
             if ($record.line -ne $Run.Answered) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign answered line $($record.line) where line $($Run.Answered) was expected." }
             $Run.Failed = $true
             $message = Convert-S3PreSignMessage $Run $record.message
-            if (-not $Run.Single) { $message = "input object $($target.Index): $message" }
+            if (-not $Run.Single -and $Run.Numbered) { $message = "input object $($target.Index): $message" }
             $errorRecord = New-S3PreSignError $record.code $message $target.Object
             if ($Run.Single) { $cmdlet.ThrowTerminatingError($errorRecord) }
             $cmdlet.WriteError($errorRecord)
@@ -296,7 +299,7 @@ function Receive-S3PreSignResult {
 function Convert-S3PreSignMessage {
     # s3presign's message in PowerShell's terms (-ExpiresIn, not --expires-in or expires_in), masked.
     param([hashtable]$Run, [string]$Message)
-    $Message = $Message -replace '^line \d+: ', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1'
+    $Message = $Message -replace '^line \d+: ', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1' -replace 'the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '--sse-customer-key'
     $Message = $S3PreSignTermPattern.Replace($Message, { param($m) if ($S3PreSignTerms[$m.Value]) { $S3PreSignTerms[$m.Value] } else { $m.Value } })
     Protect-S3PreSignText $Run $Message
 }

@@ -26,7 +26,7 @@ BeforeAll {
 
     function New-TestUrl {
         # Pre-signed URLs made by s3presign itself (batch), one per key, so that these tests do not
-        # depend on Get-S3PreSignedURL except where they are about it.
+        # depend on Get-S3PreSignedURL -Detailed except where they are about it.
         param([string[]]$Key, [string[]]$Option = @())
         $Key | ForEach-Object { ConvertTo-Json -Compress -InputObject @{ key = $_ } } |
             & $RealBinary batch --bucket $Bucket @Option | ForEach-Object { (ConvertFrom-Json -InputObject $_).url }
@@ -455,7 +455,7 @@ Describe 'New-S3PreSignedPost end to end against an S3 test server' {
         }
 
         function Get-Object([string]$Key) {
-            # Status and bytes of a GET through a Get-S3PreSignedURL link.
+            # Status and bytes of a GET through a Get-S3PreSignedURL -Detailed link.
             $url = Get-S3PreSignedURL -Bucket $testBucket -Key $Key @server -AsString
             $response = Invoke-WebRequest -Uri $url -NoProxy -SkipHttpErrorCheck -TimeoutSec 30
             [pscustomobject]@{ Status = [int]$response.StatusCode; Bytes = $response.RawContentStream.ToArray() }
@@ -628,7 +628,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
     BeforeEach { $null = Reset-TestAws }
 
     It 'reads back what Get-S3PreSignedURL signed' {
-        $link = Get-S3PreSignedURL -Bucket $Bucket -Key 'reports/2025 Q1 summary.pdf' -ProfileName dev -ExpiresIn 2h
+        $link = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key 'reports/2025 Q1 summary.pdf' -ProfileName dev -ExpiresIn 2h
         $inspection = $link | ConvertFrom-S3PreSignedURL
         @($inspection).Count | Should -Be 1
         $inspection.PSObject.TypeNames[0] | Should -Be 'S3PreSign.UrlInspection'
@@ -654,7 +654,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
     }
 
     It 'takes URLs as strings, as -Url, and from Url or PresignedUrl properties (Import-Csv)' {
-        $links = Get-S3PreSignedURL -Bucket $Bucket -Key a.txt, b.txt, c.txt
+        $links = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key a.txt, b.txt, c.txt
         @($links.Url | ConvertFrom-S3PreSignedURL).Key | Should -Be @('a.txt', 'b.txt', 'c.txt')
         @(ConvertFrom-S3PreSignedURL -Url $links.Url).Key | Should -Be @('a.txt', 'b.txt', 'c.txt')
         @([pscustomobject]@{ PresignedUrl = $links[1].Url } | ConvertFrom-S3PreSignedURL).Key | Should -Be @('b.txt')
