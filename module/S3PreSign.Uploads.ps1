@@ -393,7 +393,7 @@ function ConvertFrom-S3PreSignedURL {
         foreach ($text in $Url) {
             if ($null -eq $text) { continue }
             if (-not $run) { $run = Start-S3PreSignRun $PSCmdlet ('inspect', '--output', 'json') $bound $convert }
-            $lines = @($text.Split([char]10).Trim() -ne '')
+            $lines = @(@($text.Split([char]10).Trim()) -ne '')
             if (-not $lines) { $lines = , '' }   # an empty CSV cell is an item too: s3presign reports it
             foreach ($line in $lines) {
                 $index++

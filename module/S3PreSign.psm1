@@ -33,7 +33,7 @@ $S3PreSignFlags = [ordered]@{
 }
 
 # Words of s3presign's messages (flags and protocol fields) in PowerShell's terms. Built from the table.
-$S3PreSignTerms = @{ '--bucket' = '-BucketName'; bucket = '-BucketName'; '--key' = '-Key'; key = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey' }
+$S3PreSignTerms = @{ '--bucket' = '-BucketName'; '--key' = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey'; part_number = '-PartNumber'; version_id = '-VersionId'; '--condition' = '-Conditions' }
 foreach ($entry in $S3PreSignFlags.GetEnumerator()) {
     $S3PreSignTerms[$entry.Value[0]] = '-' + $entry.Key
     $S3PreSignTerms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key
@@ -265,7 +265,7 @@ function Receive-S3PreSignResult {
         if ($line.StartsWith('{')) {
             if ($null -ne $Run.Detailed -and $line.StartsWith('{"type":"url"')) {
                 $record = [System.Text.Json.JsonSerializer]::Deserialize($line, $Run.Detailed, $Run.JsonOptions)
-                $record.Headers = if ($line.Contains('"headers":{}')) { '' } else { [string]::Join("`n", @(foreach ($h in $record.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
+                $record.Headers = if ($null -eq $record.Headers -or $line.Contains('"headers":{}')) { '' } else { [string]::Join("`n", @(foreach ($h in $record.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
             } else {
                 try { $record = ConvertFrom-Json -InputObject $line } catch { $record = $null }
                 if ($null -eq $record -or -not $record.type) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is not a result of protocol 1 (line $($Run.Answered + 1) of its output)." }

@@ -58,9 +58,9 @@ Describe 'Per-item errors' {
     }
 
     It 'uses the key as the TargetObject when nothing is piped' {
-        $null = Get-S3PreSignedURL -Detailed -Bucket 'Bad_Bucket!' -Key lonely -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
-        $failures[0].TargetObject | Should -Be 'lonely'
+        $null = Get-S3PreSignedURL -Detailed -Bucket 'Bad_Bucket!' -Key lonely, other -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
+        $failures.TargetObject | Should -Be @('lonely', 'other')
     }
 
     It 'reports an -Expires in the past as expiry_in_past' {
@@ -72,21 +72,26 @@ Describe 'Per-item errors' {
         $failures.TargetObject | Should -Be @('a', 'b')
     }
 
-    It 'reports an expiry more than 7 days away as expiry_too_far' {
-        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -ExpiresIn 8d -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
+    It 'reports an expiry more than 7 days away as expiry_too_far, naming -ExpiresIn''s value in PowerShell terms' {
+        $null = 'k', 'l' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 8d -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_too_far,Get-S3PreSignedURL'
         $failures[0].Exception.Message | Should -Match '7 days'
+        $failures[1].Exception.Message | Should -BeLike 'input object 2: *'
     }
 
-    It 'reports an unreadable -ExpiresIn as invalid_expiry' {
-        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -ExpiresIn 'soon' -ErrorVariable failures -ErrorAction SilentlyContinue
+    It 'reports an unreadable -ExpiresIn as invalid_expiry, naming -ExpiresIn and not --expires-in or expires_in' {
+        $null = 'k' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 'soon' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_expiry,Get-S3PreSignedURL'
+        $failures[0].Exception.Message | Should -BeLike 'input object 1: -ExpiresIn*'
+        $failures[0].Exception.Message | Should -Not -Match '--expires-in|expires_in|line \d'
     }
 
-    It 'reports -ContentType on a GET as content_type_not_put' {
-        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -ContentType text/plain -ErrorVariable failures -ErrorAction SilentlyContinue
+    It 'reports -ContentType on a GET as content_type_not_put, naming -ContentType' {
+        $null = 'k' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ContentType text/plain -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'content_type_not_put,Get-S3PreSignedURL'
+        $failures[0].Exception.Message | Should -Match '-ContentType is signed only for PUT'
     }
 
     It 'reports a key over 1024 bytes as invalid_key and goes on' {
@@ -219,9 +224,7 @@ Describe 'Setup failures' {
     }
 
     It 'reports POST without -UploadId as invalid_verb (POST only completes a multipart upload)' {
-        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb POST -ErrorVariable failed -ErrorAction SilentlyContinue
-        $failed.Count | Should -Be 1
-        $failed[0].FullyQualifiedErrorId | Should -BeLike 'invalid_verb,*'
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb POST } | Should -Throw -ErrorId 'invalid_verb,Get-S3PreSignedURL' -ExpectedMessage '*-UploadId*'
     }
 
     It 'refuses 7d written inside an expression, where PowerShell reads the decimal 7' {
@@ -262,8 +265,8 @@ Describe 'A misbehaving s3presign' -Skip:$IsWindows {
         $caught.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
-    It 'stops with ProtocolError when results come out of order' {
-        $env:S3PRESIGN_BIN = New-TestWrapper 'order.sh' 'cat > /dev/null; echo "{\"type\":\"url\",\"line\":2}"'
+    It 'stops with ProtocolError when it answers a request that was not sent' {
+        $env:S3PRESIGN_BIN = New-TestWrapper 'order.sh' 'cat > /dev/null; echo "https://a/1"; echo "https://a/2"'
         { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProtocolError,Get-S3PreSignedURL'
     }
 }

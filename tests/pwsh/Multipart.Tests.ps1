@@ -132,10 +132,10 @@ Describe 'Bad part numbers' {
     }
 
     It 'reports part numbers without an upload as invalid_multipart' {
-        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -PartNumber 1 -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -PartNumber 1, 2 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_multipart,Get-S3PreSignedURL'
-        $failures[0].Exception.Message | Should -Match 'upload_id'
+        $failures[0].Exception.Message | Should -Match '-PartNumber needs the -UploadId'
     }
 
     It 'reports piped part numbers without -Key as missing_key, the number as TargetObject' {

@@ -220,10 +220,10 @@ Describe 'What the module writes to s3presign' -Skip:$IsWindows {
         $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb PUT -ContentType 'text/plain' -StartTime $start -ExpiresIn 2h `
             -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -ForcePathStyle -Protocol HTTP -StrictExpiry
         $arguments = (Get-Content $argsFile) -join ' '
-        $arguments | Should -Match '--verb PUT'
-        $arguments | Should -Match '--content-type text/plain'
+        $arguments | Should -Match '--verb=PUT'
+        $arguments | Should -Match '--content-type=text/plain'
         $arguments | Should -Match '--start-time=2030-01-02T03:04:05Z'
-        $arguments | Should -Match '--expires-in 2h'
+        $arguments | Should -Match '--expires-in=2h'
         $arguments | Should -Match '--region=eu-west-1'
         $arguments | Should -Match '--endpoint-url=http://127.0.0.1:9'
         $arguments | Should -Match '--path-style'
@@ -234,6 +234,6 @@ Describe 'What the module writes to s3presign' -Skip:$IsWindows {
     It 'sends -Expires as RFC 3339 UTC to the second' {
         $when = [datetime]::new(2030, 6, 1, 12, 30, 45, 678, [DateTimeKind]::Utc)
         $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Expires $when -StartTime $when.AddDays(-1) 
-        ((Get-Content $argsFile) -join ' ') | Should -Match '--expires 2030-06-01T12:30:45Z'
+        ((Get-Content $argsFile) -join ' ') | Should -Match '--expires=2030-06-01T12:30:45Z'
     }
 }

@@ -113,8 +113,8 @@ Describe 'SSE-C URLs' {
     }
 
     It 'reports a verb that cannot have the key (DELETE) as option_not_for_verb, without the key' {
-        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb DELETE -ServerSideEncryptionCustomerProvidedKey $key -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k, l -Verb DELETE -ServerSideEncryptionCustomerProvidedKey $key -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'option_not_for_verb,Get-S3PreSignedURL'
         Get-Everything $failures | Should -Not -BeLike "*$key*"
     }
