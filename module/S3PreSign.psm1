@@ -441,7 +441,10 @@ function Get-S3PreSignedURL {
     A custom S3 endpoint, e.g. http://127.0.0.1:9000.
 
     .PARAMETER ForcePathStyleAddressing
-    Path-style URLs (https://host/bucket/key): $true, $false or as a switch. Aliases: ForcePathStyle.
+    Path-style URLs (https://host/bucket/key) when $true, as AWS.Tools' bool? parameter.
+
+    .PARAMETER ForcePathStyle
+    Path-style URLs (https://host/bucket/key), as a switch.
 
     .PARAMETER UseAccelerateEndpoint
     The S3 Transfer Acceleration endpoint.
@@ -521,6 +524,10 @@ function Get-S3PreSignedURL {
     .PARAMETER AsString
     Emit URL strings: the default (kept for scripts that pass it).
 
+    .PARAMETER InputObject
+    What is piped: a key or bucket name (string), a part number, or an object with BucketName/Bucket, Key,
+    VersionId, Region and PartNumber properties (Get-S3Object output, Import-Csv rows).
+
     .EXAMPLE
     $url = Get-S3PreSignedURL -BucketName reports -Key 2025/q1/summary.pdf -Expire (Get-Date).AddDays(2)
     Send-MailMessage -Body "Download: $url" ...
@@ -539,9 +546,26 @@ function Get-S3PreSignedURL {
     A scheduled job: signs what can be signed, collects the rest ("input object 4: ...") and fails the job.
 
     .EXAMPLE
-    $parts = Get-S3PreSignedURL -BucketName uploads -Key big.iso -Verb PUT -UploadId $id -PartNumber (1..40) -Detailed
+    $upload = Get-S3PreSignedURL -BucketName uploads -Key in/data.csv -Verb PUT -ContentType text/csv -Metadata @{ owner = 'ops' } -Detailed
+    Invoke-Expression $upload.InvokeWebRequest.Replace('LOCAL_FILE', "'./data.csv'")
 
-    40 part URLs from one process, each with its PartNumber.
+    An upload URL whose signed headers (Content-Type, x-amz-meta-owner) the uploader must send; Curl and
+    InvokeWebRequest are ready-to-run commands that send them, LOCAL_FILE standing for the file.
+
+    .EXAMPLE
+    $id = s3presign multipart create --bucket uploads --key big.iso
+    $parts = Get-S3PreSignedURL -BucketName uploads -Key big.iso -Verb PUT -UploadId $id -PartNumber (1..40) -Detailed
+    $done = Get-S3PreSignedURL -BucketName uploads -Key big.iso -Verb POST -UploadId $id
+
+    40 part URLs from one process, each with its PartNumber, and the URL that completes the upload. The same
+    with a pipeline: 1..40 | Get-S3PreSignedURL -BucketName uploads -Key big.iso -Verb PUT -UploadId $id.
+
+    .EXAMPLE
+    $key = [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))
+    $put = Get-S3PreSignedURL -BucketName vault -Key backup.tar -Verb PUT -ServerSideEncryptionCustomerProvidedKey $key -Detailed
+
+    SSE-C: S3 encrypts the object with your key; the URL signs the customer-key headers, which the client
+    sends (InvokeWebRequest reads the key from $env:S3PRESIGN_SSE_CUSTOMER_KEY). The key is shown nowhere.
 
     .OUTPUTS
     System.String; S3PreSignedUrl with -Detailed.

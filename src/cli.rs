@@ -44,6 +44,19 @@ pub enum Command {
     /// Sign a POST policy for browser and form uploads (boto3's generate_presigned_post): the
     /// form URL and its fields, bounded by key or key prefix, size range, content type, ...
     Post(PostArgs),
+    /// List the profiles of the AWS config and credentials files, with their regions (no
+    /// network call, no secrets).
+    Profiles(ProfilesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    /// Use this shared credentials file instead of ~/.aws/credentials.
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// What to print: name and region per line (url, table), or a JSON array.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 /// A form for any key in the bucket must be asked for (`--key-prefix ''`), never a default.

@@ -39,6 +39,18 @@ pub fn main() -> ExitCode {
         Command::Multipart(cli::MultipartCommand::Create(args)) => run_multipart_create(args),
         Command::Inspect(args) => run_inspect(args),
         Command::Post(args) => run_post(args),
+        Command::Profiles(args) => run_profiles(&args),
+    }
+}
+
+fn run_profiles(args: &cli::ProfilesArgs) -> ExitCode {
+    let json = args.output == OutputFormat::Json;
+    match crate::profiles::run(args) {
+        Ok(list) => match crate::profiles::write(&mut io::stdout().lock(), &list, json) {
+            Ok(()) => ExitCode::Success,
+            Err(_) => ExitCode::SetupFailed,
+        },
+        Err(e) => report_setup_error(&e, json),
     }
 }
 

@@ -27,6 +27,7 @@ pub mod multipart;
 pub mod output;
 pub mod post_policy;
 pub mod presign;
+pub mod profiles;
 pub mod request;
 pub mod request_options;
 pub mod session;
