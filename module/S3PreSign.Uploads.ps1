@@ -176,8 +176,7 @@ function New-S3PreSignedPost {
         [Parameter(Mandatory, ParameterSetName = 'KeyPrefix')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][AllowEmptyString()][string]$KeyPrefix,
         [Alias('Expire')][datetime]$Expires,
         # [object]: a TimeSpan, seconds or a duration string ('7d'); see Get-S3PreSignedURL.
-        [object]$ExpiresIn,
-        [ValidateCount(2, 2)][ValidateRange('NonNegative')][long[]]$ContentLengthRange,
+        [object]$ExpiresIn, [ValidateCount(2, 2)][ValidateRange('NonNegative')][long[]]$ContentLengthRange,
         [ValidateNotNullOrEmpty()][string]$ContentType, [ValidateNotNullOrEmpty()][string]$ContentTypePrefix,
         [ValidateNotNullOrEmpty()][string]$Acl, [ValidateSet(200, 201, 204)][int]$SuccessActionStatus,
         [ValidateNotNullOrEmpty()][string]$SuccessActionRedirect, [System.Collections.IDictionary]$Metadata,
@@ -197,19 +196,11 @@ function New-S3PreSignedPost {
     if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
         $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
     }
-    if ($ContentType -and $ContentTypePrefix) {
-        $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'ConflictingContentType' 'Give either -ContentType (exact) or -ContentTypePrefix, not both.' $null))
-    }
-    if ($ContentLengthRange -and $ContentLengthRange[0] -gt $ContentLengthRange[1]) {
-        $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'InvalidContentLengthRange' "-ContentLengthRange is minimum, maximum: $($ContentLengthRange[0]) is above $($ContentLengthRange[1])." $ContentLengthRange))
-    }
     $bound = @{} + $PSBoundParameters
     # Dictionaries in a stable order (a hashtable has none), names checked as s3presign url checks them.
     foreach ($name in 'Metadata', 'Fields') {
-        if (-not $bound[$name]) { continue }
-        $pairs = if ($bound[$name] -is [hashtable]) { $bound[$name].GetEnumerator() | Sort-Object Key } else { $bound[$name].GetEnumerator() }
-        $bound[$name] = [ordered]@{}
-        foreach ($pair in $pairs) {
+        $pairs, $bound[$name] = $bound[$name], [ordered]@{}
+        foreach ($pair in $(if ($pairs -is [hashtable]) { $pairs.GetEnumerator() | Sort-Object Key } elseif ($pairs) { $pairs.GetEnumerator() })) {
             $field = [string]$pair.Key
             if ($name -eq 'Metadata' -and $field.StartsWith('x-amz-meta-', 'OrdinalIgnoreCase')) { $field = $field.Substring(11) }
             if (($name -eq 'Metadata' -and $field -notmatch '^[A-Za-z0-9_-]+$') -or ($name -eq 'Fields' -and (-not $field -or $field.Contains('=')))) {
@@ -224,9 +215,7 @@ function New-S3PreSignedPost {
     $arguments.Add($(if ($PSBoundParameters.ContainsKey('Key')) { "--key=$Key" } else { "--key-prefix=$KeyPrefix" }))
     if ($Conditions) {
         # One condition (['starts-with', ...]) or several; text is JSON already.
-        $list = $Conditions
-        if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { $list = , $Conditions }
-        foreach ($condition in $list) { $arguments.Add('--condition=' + $(if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 })) }
+        foreach ($condition in $(if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { , $Conditions } else { $Conditions })) { $arguments.Add('--condition=' + $(if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 })) }
     }
     $run = Start-S3PreSignRun $PSCmdlet $arguments $bound {
         param($r, $target)

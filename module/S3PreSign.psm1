@@ -12,23 +12,19 @@
 #   headers: --flag=NAME: VALUE per dictionary entry
 # Secrets are not here: they reach the child only through its environment (Set-S3PreSignSecret).
 $S3PreSignFlags = [ordered]@{
-    Verb = '--verb', 'upper'; Expires = '--expires', 'instant'; ExpiresIn = '--expires-in', 'lifetime'
-    ContentType = '--content-type', 'text'; UploadId = '--upload-id', 'text'
-    ResponseContentDisposition = '--response-content-disposition', 'text'; ResponseContentType = '--response-content-type', 'text'
-    ResponseCacheControl = '--response-cache-control', 'text'; ResponseContentLanguage = '--response-content-language', 'text'
-    ResponseContentEncoding = '--response-content-encoding', 'text'; ResponseExpires = '--response-expires', 'text'
-    ServerSideEncryption = '--sse', 'text'; ServerSideEncryptionKeyManagementServiceKeyId = '--sse-kms-key-id', 'text'
-    StorageClass = '--storage-class', 'text'; Acl = '--acl', 'text'; ContentMD5 = '--content-md5', 'text'
-    ChecksumSHA256 = '--checksum-sha256', 'text'; Metadata = '--metadata', 'pairs'; RequesterPays = '--requester-pays', 'switch'
-    ProfileName = '--profile', 'text'; ProfileLocation = '--credentials-file', 'path'; Region = '--region', 'text'
-    EndpointUrl = '--endpoint-url', 'text'; ForcePathStyle = '--path-style', 'switch'
-    UseAccelerateEndpoint = '--accelerate', 'switch'; UseDualstackEndpoint = '--dualstack', 'switch'
-    Protocol = '--http', 'http'; StartTime = '--start-time', 'instant'; StrictExpiry = '--strict-expiry', 'switch'
-    # New-S3PreSignedPost
-    KeyPrefix = '--key-prefix', 'text'; ContentTypePrefix = '--content-type-prefix', 'text'
-    ContentLengthRange = '--content-length-range', 'range'; SuccessActionStatus = '--success-action-status', 'text'
-    SuccessActionRedirect = '--success-action-redirect', 'text'; Fields = '--field', 'pairs'
-    # ConvertFrom-S3PreSignedURL
+    Verb = '--verb', 'upper'; Expires = '--expires', 'instant'; ExpiresIn = '--expires-in', 'lifetime'; ContentType = '--content-type', 'text'
+    UploadId = '--upload-id', 'text'; ResponseContentDisposition = '--response-content-disposition', 'text'
+    ResponseContentType = '--response-content-type', 'text'; ResponseCacheControl = '--response-cache-control', 'text'
+    ResponseContentLanguage = '--response-content-language', 'text'; ResponseContentEncoding = '--response-content-encoding', 'text'
+    ResponseExpires = '--response-expires', 'text'; ServerSideEncryption = '--sse', 'text'
+    ServerSideEncryptionKeyManagementServiceKeyId = '--sse-kms-key-id', 'text'; StorageClass = '--storage-class', 'text'; Acl = '--acl', 'text'
+    ContentMD5 = '--content-md5', 'text'; ChecksumSHA256 = '--checksum-sha256', 'text'; Metadata = '--metadata', 'pairs'
+    RequesterPays = '--requester-pays', 'switch'; ProfileName = '--profile', 'text'; ProfileLocation = '--credentials-file', 'path'
+    Region = '--region', 'text'; EndpointUrl = '--endpoint-url', 'text'; ForcePathStyle = '--path-style', 'switch'
+    UseAccelerateEndpoint = '--accelerate', 'switch'; UseDualstackEndpoint = '--dualstack', 'switch'; Protocol = '--http', 'http'
+    StartTime = '--start-time', 'instant'; StrictExpiry = '--strict-expiry', 'switch'; KeyPrefix = '--key-prefix', 'text'
+    ContentTypePrefix = '--content-type-prefix', 'text'; ContentLengthRange = '--content-length-range', 'range'
+    SuccessActionStatus = '--success-action-status', 'text'; SuccessActionRedirect = '--success-action-redirect', 'text'; Fields = '--field', 'pairs'
     Verify = '--verify', 'switch'; Header = '--header', 'headers'
 }
 
@@ -52,8 +48,7 @@ $S3PreSignCategories = @{
 function New-S3PreSignError {
     # ErrorId = the code, so that scripts can test FullyQualifiedErrorId -like 'expiry_in_past,*'.
     param([string]$Code, [string]$Message, [object]$Target)
-    $category = $S3PreSignCategories[$Code]
-    if (-not $category) { $category = 'InvalidArgument' }
+    $category = if ($S3PreSignCategories[$Code]) { $S3PreSignCategories[$Code] } else { 'InvalidArgument' }
     $exception = if ($category -eq 'InvalidArgument') { [System.ArgumentException]::new($Message) } else { [System.InvalidOperationException]::new($Message) }
     [System.Management.Automation.ErrorRecord]::new($exception, $Code, $category, $Target)
 }
@@ -72,12 +67,8 @@ function Resolve-S3PreSignBinary {
     else { (Get-Command -Name s3presign -CommandType Application -ErrorAction Ignore | Select-Object -First 1).Source }
     if ($path -and [System.IO.File]::Exists($path)) { return $path }
     if (-not $Cmdlet) { return }
-    $message = if ($configured) {
-        "`$env:S3PRESIGN_BIN is set to '$configured', but there is no file there. Point it at a built s3presign program (cargo build --release; target/release/$exe) or remove it to use the copy in the module or on PATH."
-    } else {
-        "The s3presign program was not found. Build it with 'cargo build --release', then set `$env:S3PRESIGN_BIN to the built file (target/release/$exe), copy it to '$bundled', or install it on PATH (cargo install --path .)."
-    }
-    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' $message $configured))
+    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' $(if ($configured) { "`$env:S3PRESIGN_BIN is set to '$configured', but there is no file there. Point it at a built s3presign program (cargo build --release; target/release/$exe) or remove it to use the copy in the module or on PATH." }
+            else { "The s3presign program was not found. Build it with 'cargo build --release', then set `$env:S3PRESIGN_BIN to the built file (target/release/$exe), copy it to '$bundled', or install it on PATH (cargo install --path .)." }) $configured))
 }
 
 function Format-S3PreSignInstant {
@@ -132,9 +123,8 @@ function Set-S3PreSignSecret {
     elseif ($null -ne $stored -and $null -ne $stored.PSObject.Properties['Credentials']) { $stored = $stored.Credentials }
     $source = if ($Bound['AccessKey']) { 'parameters' } elseif ($null -ne $Bound['Credential']) { '-Credential' } elseif ($null -ne $stored -and $stored -isnot [string]) { '$StoredAWSCredentials' }
     if ($source) {
-        if ($source -eq 'parameters') { $keys = $null }
-        else {
-            $from = if ($source -eq '-Credential') { $Bound['Credential'] } else { $stored }
+        $keys = $from = if ($source -eq '-Credential') { $Bound['Credential'] } elseif ($source -ne 'parameters') { $stored }
+        if ($from) {
             if (-not ($from.PSObject.Methods['GetCredentials'])) {
                 $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'no_credentials' "$source must be AWS credentials (an Amazon.Runtime.AWSCredentials object, or anything with a GetCredentials() method giving AccessKey, SecretKey and Token), not a $($from.GetType().Name)." $null))
             }
@@ -152,11 +142,9 @@ function Set-S3PreSignSecret {
         $Run.Debug.Add("credentials: access key $($environment['AWS_ACCESS_KEY_ID']) from $source")
     } elseif ($Bound['ProfileName']) { $Run.Debug.Add("credentials: profile '$($Bound['ProfileName'])' from -ProfileName") }
     elseif (-not $stored) { $Run.Debug.Add('credentials: s3presign''s chain (environment variables, AWS_PROFILE, the default profile)') }
-    if (-not $Bound['Region']) {
-        $region = $Cmdlet.GetVariableValue('StoredAWSRegion')
-        if ($region) { $Run.Arguments.Add("--region=$region"); $Run.Debug.Add("region: $region from `$StoredAWSRegion") }
-        else { $Run.Debug.Add('region: s3presign''s chain (AWS_REGION, the profile)') }
-    } else { $Run.Debug.Add("region: $($Bound['Region']) from -Region") }
+    $region = if (-not $Bound['Region']) { $Cmdlet.GetVariableValue('StoredAWSRegion') }
+    if ($region) { $Run.Arguments.Add("--region=$region") }
+    $Run.Debug.Add($(if ($Bound['Region']) { "region: $($Bound['Region']) from -Region" } elseif ($region) { "region: $region from `$StoredAWSRegion" } else { 'region: s3presign''s chain (AWS_REGION, the profile)' }))
     if ($Bound['ServerSideEncryptionCustomerProvidedKey']) {
         # s3presign reads the key from this variable; its MD5, if given, is checked here, so that a key given
         # there by mistake never reaches a command line.
@@ -195,7 +183,7 @@ function Start-S3PreSignRun {
         Debug = [System.Collections.Generic.List[string]]::new(); StartInfo = [System.Diagnostics.ProcessStartInfo]::new($binary)
         Targets = [System.Collections.Generic.Queue[object]]::new(); Ends = [System.Collections.Generic.Queue[long]]::new()
         Written = [long]0; Answered = [long]0; AnsweredEnd = [long]0; Single = $false; Numbered = $true; Convert = $Convert
-        Warned = [System.Collections.Generic.HashSet[string]]::new(); Failed = $false; Detailed = $null; LastFlush = [long]0
+        Warned = [System.Collections.Generic.HashSet[string]]::new(); Detailed = $null; LastFlush = [long]0
         # Request bytes that may be unanswered: under the OS pipe buffer, so that writing never blocks.
         Window = if ($IsWindows) { 3KB } elseif ($IsMacOS) { 12KB } else { 48KB }
     }
@@ -207,11 +195,10 @@ function Start-S3PreSignRun {
     $psi.RedirectStandardInput = $psi.RedirectStandardOutput = $psi.RedirectStandardError = $true
     $psi.StandardInputEncoding = $psi.StandardOutputEncoding = $psi.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
     $commandLine = "$binary $($run.Arguments -join ' ')"
-    $Cmdlet.WriteVerbose("Starting $commandLine")
+    Write-Verbose ("Starting $commandLine")
     foreach ($line in $run.Debug) { $Cmdlet.WriteDebug($line) }
     $Cmdlet.WriteDebug("command line: $commandLine (secrets are in its environment only)")
-    $run.Process = [System.Diagnostics.Process]::new()
-    $run.Process.StartInfo = $psi
+    $run.Process = [System.Diagnostics.Process]@{ StartInfo = $psi }
     try { [void]$run.Process.Start() }
     catch {
         $why = $_.Exception.GetBaseException().Message
@@ -220,12 +207,9 @@ function Start-S3PreSignRun {
         }
         $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start s3presign ('$binary'): $why" $binary))
     }
-    $run.Stdin = $run.Process.StandardInput
-    $run.Stdin.AutoFlush = $false
-    $run.Stdin.NewLine = "`n"
-    $run.Stdout = $run.Process.StandardOutput
-    $run.ReadTask = $run.Stdout.ReadLineAsync()
-    $run.StderrTask = $run.Process.StandardError.ReadToEndAsync()
+    $run.Stdin, $run.Stdout = $run.Process.StandardInput, $run.Process.StandardOutput
+    $run.Stdin.AutoFlush, $run.Stdin.NewLine = $false, "`n"   # flushed in batches (Send-S3PreSignRequest)
+    $run.ReadTask, $run.StderrTask = $run.Stdout.ReadLineAsync(), $run.Process.StandardError.ReadToEndAsync()
     $run
 }
 
@@ -261,8 +245,7 @@ function Receive-S3PreSignResult {
         if ($null -eq $line) { $Run.Eof = $true; return }
         $Run.ReadTask = $Run.Stdout.ReadLineAsync()
         if ($null -ne $Run.Raw) { [void]$Run.Raw.AppendLine($line); continue }
-        $record = $null
-        if ($line.StartsWith('{')) {
+        if (($record = $null) -or $line.StartsWith('{')) {
             if ($null -ne $Run.Detailed -and $line.StartsWith('{"type":"url"')) {
                 $record = [System.Text.Json.JsonSerializer]::Deserialize($line, $Run.Detailed, $Run.JsonOptions)
                 $record.Headers = if ($null -eq $record.Headers -or $line.Contains('"headers":{}')) { '' } else { [string]::Join("`n", @(foreach ($h in $record.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
@@ -276,8 +259,7 @@ function Receive-S3PreSignResult {
         }
         if ($Run.Targets.Count -eq 0) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote an answer (line $($Run.Answered + 1)) to a request that was not sent." }
         $Run.Answered++
-        $Run.AnsweredEnd = $Run.Ends.Dequeue()
-        $target = $Run.Targets.Dequeue()
+        $Run.AnsweredEnd, $target = $Run.Ends.Dequeue(), $Run.Targets.Dequeue()
         if ($null -eq $record) {
             if (-not $line.StartsWith('http')) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is neither a URL nor a result record (answer $($Run.Answered))." }
             $cmdlet.WriteObject($line); continue
@@ -285,7 +267,6 @@ function Receive-S3PreSignResult {
         $type = if ($record -is [System.Management.Automation.PSCustomObject]) { $record.type } else { 'url' }
         if ($type -eq 'error') {
             if ($record.line -ne $Run.Answered) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign answered line $($record.line) where line $($Run.Answered) was expected." }
-            $Run.Failed = $true
             $message = Convert-S3PreSignMessage $Run $record.message
             if (-not $Run.Single -and $Run.Numbered) { $message = "input object $($target.Index): $message" }
             $errorRecord = New-S3PreSignError $record.code $message $target.Object
@@ -309,18 +290,17 @@ function Complete-S3PreSignRun {
     param([hashtable]$Run)
     try { $Run.Stdin.Close() } catch { $Run.Cmdlet.WriteDebug('s3presign stopped reading its input') }
     Receive-S3PreSignResult $Run ([long]::MaxValue)
-    $process = $Run.Process
-    while (-not $process.WaitForExit(200)) { }
+    while (-not ($process = $Run.Process).WaitForExit(200)) { }
     $stderr = if ($Run.StderrTask.Wait(5000)) { Protect-S3PreSignText $Run $Run.StderrTask.Result } else { '' }
     $messages = [System.Collections.Generic.List[string]]::new()
     foreach ($line in $stderr -split '\r?\n') {
-        if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { $Run.Cmdlet.WriteWarning($line.Substring(20)) } }
-        elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); $Run.Cmdlet.WriteVerbose($line) }
+        if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { Write-Warning $line.Substring(20) } }
+        elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); Write-Verbose $line }
     }
     $Run.Eof = $true
     if ($Run.Targets.Count -or $process.ExitCode -notin 0, 1 -or ($null -ne $Run.Raw -and $process.ExitCode)) {
         $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }
-        Stop-S3PreSignRun $Run 'ProcessFailed' "s3presign failed (exit code $($process.ExitCode)) after answering $($Run.Answered) of $($Run.Answered + $Run.Targets.Count) request(s): $why"
+        Stop-S3PreSignRun $Run $(if ($process.ExitCode -eq 2 -and $messages.Count) { 'usage' } else { 'ProcessFailed' }) "s3presign failed (exit code $($process.ExitCode)) after answering $($Run.Answered) of $($Run.Answered + $Run.Targets.Count) request(s): $why"
     }
 }
 
@@ -339,8 +319,7 @@ function Get-S3PreSignDetailedType {
     # costs its compile time at import otherwise, and most pipelines want only the URLs.
     if (-not $script:S3PreSignDetailedType) {
         $script:S3PreSignDetailedType = . ([System.IO.Path]::Combine($PSScriptRoot, 'S3PreSign.Types.ps1'))
-        $script:S3PreSignJsonOptions = [System.Text.Json.JsonSerializerOptions]::new()
-        $script:S3PreSignJsonOptions.PropertyNameCaseInsensitive = $true
+        $script:S3PreSignJsonOptions = [System.Text.Json.JsonSerializerOptions]@{ PropertyNameCaseInsensitive = $true }
     }
     $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions
 }
@@ -352,7 +331,7 @@ $S3PreSignRegions = 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-sout
 
 function Complete-S3PreSignArgument {
     # Tab completion: -Region from the list above; -ProfileName from the binary (s3presign profiles, no network).
-    param($CommandName, $ParameterName, $WordToComplete)
+    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
     $binary = Resolve-S3PreSignBinary
     $values = if ($ParameterName -eq 'Region') { $S3PreSignRegions } elseif ($binary) { (& $binary profiles --output json 2>$null | ConvertFrom-Json).name }
     foreach ($value in $values) { if ($value -like "$WordToComplete*") { [System.Management.Automation.CompletionResult]::new($value, $value, 'ParameterValue', $value) } }
@@ -580,20 +559,17 @@ function Get-S3PreSignedURL {
         # [object] for -BucketName and -Key: the process block applies AWS.Tools' binding rules itself
         # (a piped string is the bucket when -Key is given), and an item without one becomes its own error.
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)][Alias('Bucket')][object]$BucketName,
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName)][object]$Key,
-        [Parameter(ValueFromPipelineByPropertyName)][string]$VersionId,
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName)][object]$Key, [Parameter(ValueFromPipelineByPropertyName)][string]$VersionId,
         [Parameter(ValueFromPipelineByPropertyName)][Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][object]$Region,
         [Parameter(ValueFromPipelineByPropertyName)][object]$PartNumber, [Alias('Expire')][datetime]$Expires, [object]$ExpiresIn,
-        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb = 'GET',
-        [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
+        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb = 'GET', [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
         [Parameter(ParameterSetName = 'Profile')][Alias('StoredCredentials', 'AWSProfileName', 'Profile')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][AllowEmptyString()][AllowNull()][string]$ProfileName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')][AllowEmptyString()][AllowNull()][string]$ProfileLocation,
         [Parameter(ParameterSetName = 'AccessKey')][Alias('AK')][AllowEmptyString()][AllowNull()][string]$AccessKey,
         [Parameter(ParameterSetName = 'AccessKey')][Alias('SK', 'SecretAccessKey')][AllowEmptyString()][AllowNull()][string]$SecretKey,
         [Parameter(ParameterSetName = 'AccessKey')][Alias('ST')][AllowEmptyString()][AllowNull()][string]$SessionToken,
         [Parameter(ParameterSetName = 'Credential')][object]$Credential, [AllowEmptyString()][AllowNull()][string]$EndpointUrl,
-        [Nullable[bool]]$ForcePathStyleAddressing, [switch]$ForcePathStyle, [switch]$UseAccelerateEndpoint,
-        [switch]$UseDualstackEndpoint, [string]$ContentType,
+        [Nullable[bool]]$ForcePathStyleAddressing, [switch]$ForcePathStyle, [switch]$UseAccelerateEndpoint, [switch]$UseDualstackEndpoint, [string]$ContentType,
         [Alias('ResponseHeaderOverrides_ContentDisposition')][string]$ResponseContentDisposition,
         [Alias('ResponseHeaderOverrides_ContentType')][string]$ResponseContentType,
         [Alias('ResponseHeaderOverrides_CacheControl')][string]$ResponseCacheControl,
@@ -602,10 +578,8 @@ function Get-S3PreSignedURL {
         [Alias('ResponseHeaderOverrides_Expires')][string]$ResponseExpires, [string]$UploadId,
         [Alias('ServerSideEncryption')][ValidateSet('None', 'AES256', 'aws:kms', 'aws:kms:dsse')][string]$ServerSideEncryptionMethod,
         [string]$ServerSideEncryptionKeyManagementServiceKeyId, [string]$StorageClass, [Alias('CannedACLName')][string]$Acl,
-        [System.Collections.IDictionary]$Metadata, [string]$ContentMD5, [string]$ChecksumSHA256,
-        [Alias('RequestorPay')][switch]$RequesterPays,
-        [AllowEmptyString()][AllowNull()][string]$ServerSideEncryptionCustomerProvidedKey,
-        [ValidateSet('AES256')][string]$ServerSideEncryptionCustomerMethod,
+        [System.Collections.IDictionary]$Metadata, [string]$ContentMD5, [string]$ChecksumSHA256, [Alias('RequestorPay')][switch]$RequesterPays,
+        [AllowEmptyString()][AllowNull()][string]$ServerSideEncryptionCustomerProvidedKey, [ValidateSet('AES256')][string]$ServerSideEncryptionCustomerMethod,
         [AllowEmptyString()][AllowNull()][string]$ServerSideEncryptionCustomerProvidedKeyMD5,
         [switch]$StrictExpiry, [datetime]$StartTime, [switch]$Detailed, [switch]$AsString,
         # What is piped: bound here, then read as AWS.Tools would bind it (the process block).
@@ -624,17 +598,12 @@ function Get-S3PreSignedURL {
         # The table's names for what this command calls otherwise; per-item values go on the request lines.
         $bound = @{} + $PSBoundParameters
         if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
-        $bound.ForcePathStyle = $ForcePathStyleAddressing -eq $true -or $ForcePathStyle
-        $bound.Verb = $Verb
-        $commandRegion = $PSBoundParameters['Region']
+        $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
         foreach ($name in 'BucketName', 'Key', 'VersionId', 'PartNumber') { [void]$bound.Remove($name) }
         $arguments = 'batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url' })
         $run = Start-S3PreSignRun $PSCmdlet $arguments $bound
         if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType }
-        $keyGiven = $PSBoundParameters.ContainsKey('Key')
-        $bucketGiven = $PSBoundParameters.ContainsKey('BucketName')
-        $fixedParts = $PSBoundParameters['PartNumber']
-        $index = 0
+        $keyGiven, $bucketGiven, $fixedParts, $index = $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
     }
 
     process {
@@ -643,7 +612,7 @@ function Get-S3PreSignedURL {
         # -UploadId, numbers are part numbers. An object gives its BucketName/Bucket/Key/... properties.
         $item = $InputObject
         $index++
-        $bucket = $BucketName; $keys = $Key; $parts = $fixedParts; $region = $null
+        $bucket = $BucketName; $keys = $Key; $parts = $fixedParts; $itemRegion = $null
         if ($PSCmdlet.MyInvocation.ExpectingInput) {
             if ($item -is [string] -or $item -is [ValueType]) {
                 if ($keyGiven -and -not $bucketGiven -and -not $UploadId) { $bucket = [string]$item }
@@ -653,7 +622,7 @@ function Get-S3PreSignedURL {
                 $bucket = if ($bucketGiven) { $PSBoundParameters['BucketName'] } elseif ($item.BucketName) { $item.BucketName } else { $item.Bucket }
                 if (-not $keyGiven) { $keys = $item.Key }
                 if ($null -eq $fixedParts -and $null -ne $item.PartNumber) { $parts = $item.PartNumber }
-                if ($Region -and $Region -ne $commandRegion) { $region = $Region }
+                if ($Region -and $Region -ne $commandRegion) { $itemRegion = $Region }
             }
         }
         $fields = ''
@@ -661,12 +630,8 @@ function Get-S3PreSignedURL {
         if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
         $target = if ($PSCmdlet.MyInvocation.ExpectingInput) { $item } else { $null }
         $keys = if ($null -eq $keys) { [string[]]'' } else { [string[]]$keys }
-        $regionField = ''
-        if ($region) {
-            # A piped object's region gets a run of its own: s3presign signs for one region per process.
-            $regionField = [string]$region
-            if (-not $run.Regions) { $run.Regions = @{} }
-        }
+        # A piped object's region gets a run of its own: s3presign signs for one region per process.
+        if ($itemRegion -and -not $run.Regions) { $run.Regions = @{} }
         $partList = [object[]]::new(1)
         if ($null -ne $parts) { $partList = @(foreach ($p in $parts) { if ($p -is [int] -or $p -is [long]) { [string]$p } else { '"' + [System.Text.Json.JsonEncodedText]::Encode([string]$p).ToString() + '"' } }) }
         $run.Single = -not $PSCmdlet.MyInvocation.ExpectingInput -and $keys.Count * $partList.Count -eq 1
@@ -675,14 +640,14 @@ function Get-S3PreSignedURL {
             foreach ($p in $partList) {
                 $line = if ($null -ne $p) { $head + ',"part_number":' + $p + '}' } else { $head + '}' }
                 $t = if ($null -ne $target) { $target } elseif ($null -ne $p -and $null -ne $fixedParts) { $p.Trim('"') } else { $k }
-                if ($regionField) { Send-S3PreSignRegionRequest $run $regionField $line @{ Object = $t; Index = $index } $bound }
+                if ($itemRegion) { Send-S3PreSignRegionRequest $run ([string]$itemRegion) $line @{ Object = $t; Index = $index } $bound }
                 else { Send-S3PreSignRequest $run $line @{ Object = $t; Index = $index } }
             }
         }
     }
 
     end {
-        if ($run.Regions) { Complete-S3PreSignRegionRun $run }
+        if ($run.Regions) { foreach ($other in $run.Regions.Values) { Complete-S3PreSignRun $other } }
         Complete-S3PreSignRun $run
     }
 
@@ -708,11 +673,6 @@ function Send-S3PreSignRegionRequest {
     $other.Single = $Run.Single
     Send-S3PreSignRequest $other $Line $Target
     Receive-S3PreSignResult $other $other.Written
-}
-
-function Complete-S3PreSignRegionRun {
-    param([hashtable]$Run)
-    foreach ($other in $Run.Regions.Values) { Complete-S3PreSignRun $other }
 }
 
 Export-ModuleMember -Function Get-S3PreSignedURL, New-S3PreSignedPost, ConvertFrom-S3PreSignedURL

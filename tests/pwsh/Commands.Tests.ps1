@@ -29,10 +29,15 @@ Describe 'Curl and InvokeWebRequest' {
     }
 
     It 'leaves them empty when no header needs sending' {
-        $get = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key in/a.csv
+        $get = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key in/a.csv -ErrorVariable failed)
+        $get.Count | Should -Be 1
+        $get[0].Url | Should -Match 'X-Amz-Signature='
         $get.Curl | Should -BeNullOrEmpty
         $get.InvokeWebRequest | Should -BeNullOrEmpty
-        $put = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key in/a.csv -Verb PUT
+        $put = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key in/a.csv -Verb PUT -ErrorVariable +failed)
+        $put.Count | Should -Be 1
+        $put[0].Verb | Should -Be 'PUT'
+        $failed | Should -BeNullOrEmpty
         $put.Curl | Should -BeNullOrEmpty
         $put.InvokeWebRequest | Should -BeNullOrEmpty
     }
@@ -85,7 +90,7 @@ Describe 'The InvokeWebRequest command against an S3 test server' {
         $response = Invoke-Suggestion $put.InvokeWebRequest $path
         [int]$response.StatusCode | Should -Be 200
 
-        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), $bytes) | Should -BeTrue -Because 'the object has the file''s bytes'
+        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), $bytes) | Should -Be $true -Because 'the object has the file''s bytes'
         $head = Get-Head $key
         [int]$head.StatusCode | Should -Be 200
         "$($head.Headers['Content-Type'])" | Should -Be 'text/csv'

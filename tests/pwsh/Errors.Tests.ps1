@@ -32,7 +32,7 @@ Describe 'Per-item errors' {
         $failures[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_bucket,Get-S3PreSignedURL'
         $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        [object]::ReferenceEquals($failures[0].TargetObject, $items[2]) | Should -BeTrue -Because 'TargetObject is the piped object'
+        [object]::ReferenceEquals($failures[0].TargetObject, $items[2]) | Should -Be $true -Because 'TargetObject is the piped object'
         $failures[0].Exception.Message | Should -Match 'Bad_Bucket!'
     }
 
@@ -107,7 +107,7 @@ Describe 'Per-item errors' {
         $results.Key | Should -Be @('k') -Because 'the object must not be signed as the key "@{Bucket=...}"'
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'missing_key,Get-S3PreSignedURL'
-        [object]::ReferenceEquals($failures[0].TargetObject, $noKey) | Should -BeTrue
+        [object]::ReferenceEquals($failures[0].TargetObject, $noKey) | Should -Be $true
     }
 
     It 'reports CSV rows with an empty Bucket or Key cell as missing_bucket / missing_key' {
@@ -117,8 +117,8 @@ Describe 'Per-item errors' {
         $results = $rows | Get-S3PreSignedURL -Detailed -ErrorVariable failures -ErrorAction SilentlyContinue
         $results.Key | Should -Be @('a.txt', 'd.txt')
         $failures.FullyQualifiedErrorId | Should -Be @('missing_bucket,Get-S3PreSignedURL', 'missing_key,Get-S3PreSignedURL')
-        [object]::ReferenceEquals($failures[0].TargetObject, $rows[1]) | Should -BeTrue
-        [object]::ReferenceEquals($failures[1].TargetObject, $rows[2]) | Should -BeTrue
+        [object]::ReferenceEquals($failures[0].TargetObject, $rows[1]) | Should -Be $true
+        [object]::ReferenceEquals($failures[1].TargetObject, $rows[2]) | Should -Be $true
     }
 
     It 'reports <Code> as an InvalidArgument error (the caller''s input), with an ArgumentException' -ForEach @(

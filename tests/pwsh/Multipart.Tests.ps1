@@ -81,14 +81,20 @@ Describe 'Part URLs' {
     }
 
     It 'gives the completion and abort URLs their UploadId, and other URLs none' {
-        $complete = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb POST -UploadId U6
-        $complete.UploadId | Should -Be 'U6'
-        $complete.PartNumber | Should -BeNullOrEmpty
-        $abort = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb DELETE -UploadId U6
-        $abort.UploadId | Should -Be 'U6'
-        $plain = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso
-        $plain.UploadId | Should -BeNullOrEmpty
-        $plain.PartNumber | Should -BeNullOrEmpty
+        $complete = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb POST -UploadId U6 -ErrorVariable failed)
+        $complete.Count | Should -Be 1
+        $complete[0].Url | Should -Match 'uploadId=U6&.*X-Amz-Signature='
+        $complete[0].UploadId | Should -Be 'U6'
+        $complete[0].PartNumber | Should -BeNullOrEmpty
+        $abort = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb DELETE -UploadId U6 -ErrorVariable +failed)
+        $abort.Count | Should -Be 1
+        $abort[0].UploadId | Should -Be 'U6'
+        $plain = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -ErrorVariable +failed)
+        $plain.Count | Should -Be 1
+        $plain[0].Url | Should -Match 'X-Amz-Signature='
+        $plain[0].UploadId | Should -BeNullOrEmpty
+        $plain[0].PartNumber | Should -BeNullOrEmpty
+        $failed | Should -BeNullOrEmpty
     }
 
     It 'signs piped numbers as keys without -UploadId or -Key' {
@@ -243,7 +249,7 @@ Describe 'A multipart upload end to end against an S3 test server' {
         [int]$done.StatusCode | Should -Be 200 -Because $done.Content
         $stored = Get-StoredObject $s3 $key
         $stored.Length | Should -Be $file.Length
-        [System.Linq.Enumerable]::SequenceEqual($stored, $file) | Should -BeTrue -Because 'the parts are stored in part-number order'
+        [System.Linq.Enumerable]::SequenceEqual($stored, $file) | Should -Be $true -Because 'the parts are stored in part-number order'
     }
 
     It 'uploads parts in any order through the URLs of -PartNumber (1..N), each found by its PartNumber' {
@@ -258,7 +264,7 @@ Describe 'A multipart upload end to end against an S3 test server' {
 
         $done = Complete-Upload $key $uploadId $etags
         [int]$done.StatusCode | Should -Be 200 -Because $done.Content
-        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), $file) | Should -BeTrue
+        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), $file) | Should -Be $true
     }
 
     It 'refuses a part sent to the URL of another upload' {

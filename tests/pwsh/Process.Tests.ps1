@@ -71,14 +71,14 @@ Describe 'One s3presign per pipeline' -Skip:$IsWindows {
         $results = 1..1000 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Detailed -Bucket $Bucket | Select-Object -First 2
         $results.Count | Should -Be 2
         $id = [int](Get-Content $counter | Select-Object -First 1)
-        Wait-ProcessGone $id | Should -BeTrue
+        Wait-ProcessGone $id | Should -Be $true
     }
 
     It 'leaves no process behind when -ErrorAction Stop ends the pipeline' {
         $items = 1..500 | ForEach-Object { [pscustomobject]@{ Bucket = $(if ($_ -eq 3) { 'Bad_Bucket!' } else { $Bucket }); Key = "k$_" } }
         { $items | Get-S3PreSignedURL -Detailed -ErrorAction Stop } | Should -Throw -ErrorId 'invalid_bucket,Get-S3PreSignedURL'
         $id = [int](Get-Content $counter | Select-Object -First 1)
-        Wait-ProcessGone $id | Should -BeTrue
+        Wait-ProcessGone $id | Should -Be $true
     }
 }
 
@@ -102,7 +102,7 @@ Describe 'Stopping' -Skip:$IsWindows {
 
             Stop-Job $job   # what Ctrl+C does to a pipeline
             $job.State | Should -Be 'Stopped'
-            Wait-ProcessGone ([int](Get-Content $pidFile)) | Should -BeTrue
+            Wait-ProcessGone ([int](Get-Content $pidFile)) | Should -Be $true
         } finally {
             Remove-Job $job -Force
         }
@@ -113,17 +113,26 @@ Describe 'Streaming' -Skip:$IsWindows {
     BeforeEach { $null = Reset-TestAws }
 
     It 'emits results while the input is still coming' {
+        # Event-driven: the source sends the next key only once s3presign has answered the previous one
+        # (the wrapper copies each answer to $answers), so the test asserts order, never speed.
+        $answers = Join-Path $TestDrive 'answers.txt'
+        $env:S3PRESIGN_BIN = New-TestWrapper 'tee.sh' "`"`$REAL`" `"`$@`" | tee -a '$answers'"
         $log = [System.Collections.Generic.List[string]]::new()
         & {
             foreach ($i in 1..4) {
                 $log.Add("in $i")
                 "k$i"
-                Start-Sleep -Milliseconds 300   # a slow source: s3presign answers long before the next key
+                $deadline = [datetime]::UtcNow.AddSeconds(60)   # a hang guard, not a timing assertion
+                while (-not (Test-Path $answers) -or @(Get-Content $answers).Count -lt $i) {
+                    if ([datetime]::UtcNow -gt $deadline) { throw "s3presign did not answer key $i within 60 s" }
+                    Start-Sleep -Milliseconds 20
+                }
             }
         } | Get-S3PreSignedURL -Detailed -Bucket $Bucket | ForEach-Object { $log.Add("out $($_.Key)") }
 
         $log.Where({ $_ -like 'out *' }).Count | Should -Be 4
         $log.IndexOf('out k1') | Should -BeLessThan $log.IndexOf('in 3') -Because 'the first URL is not held back until the end'
+        $log.IndexOf('out k2') | Should -BeLessThan $log.IndexOf('in 4')
     }
 
     It 'signs <Count> keys of <Name> without deadlock' -ForEach @(

@@ -201,7 +201,7 @@ Describe 'Pipeline input' {
         (Get-UrlQuery $results[0].Url)['versionId'] | Should -Be 'v1'
         # The pipeline-bound VersionId of the first object must not stick to the second.
         $results[1].VersionId | Should -BeNullOrEmpty
-        (Get-UrlQuery $results[1].Url).ContainsKey('versionId') | Should -BeFalse
+        (Get-UrlQuery $results[1].Url).ContainsKey('versionId') | Should -Be $false
         (Get-UrlQuery $results[2].Url)['versionId'] | Should -Be 'v2'
     }
 

@@ -306,7 +306,7 @@ Describe 'New-S3PreSignedPost' {
         $html = New-S3PreSignedPost -Bucket $Bucket -Key 'in/a b.txt' -StartTime $start -AsHtml
         $html | Should -BeOfType [string]
         $html | Should -Match '<form action="([^"]+)" method="post" enctype="multipart/form-data"'
-        $html -match '<form action="([^"]+)"' | Should -BeTrue
+        $html -match '<form action="([^"]+)"' | Should -Be $true
         $Matches[1] | Should -Be $post.Url
         foreach ($name in $post.Fields.Keys) {
             $html | Should -Match ([regex]::Escape("name=""$name"" value=""$($post.Fields[$name])""")) -Because "the form has the $name field"
@@ -346,7 +346,7 @@ Describe 'New-S3PreSignedPost' {
                 [int](Invoke-WebRequest -Method Post -Uri $url -Form $form -NoProxy -TimeoutSec 30).StatusCode
             }
             $request = $listener.GetContextAsync()
-            $request.Wait(30000) | Should -BeTrue -Because 'Invoke-WebRequest posts the form'
+            $request.Wait(30000) | Should -Be $true -Because 'Invoke-WebRequest posts the form'
             $context = $request.Result
             $received = [System.IO.MemoryStream]::new()
             $context.Request.InputStream.CopyTo($received)
@@ -553,7 +553,7 @@ Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3
                     } catch { [int]$_.Exception.Response.StatusCode }
                 }
                 $request = $listener.GetContextAsync()
-                $request.Wait(30000) | Should -BeTrue -Because 'the command posts the form'
+                $request.Wait(30000) | Should -Be $true -Because 'the command posts the form'
                 $context = $request.Result
                 $received = [System.IO.MemoryStream]::new()
                 $context.Request.InputStream.CopyTo($received)
@@ -598,7 +598,7 @@ Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3
         $names | Should -Be @(@($post.Fields.Keys) + 'file')
         $stored = Get-StoredObject $s3 $key
         $stored | Should -Not -BeNullOrEmpty
-        [System.Linq.Enumerable]::SequenceEqual($stored, [System.IO.File]::ReadAllBytes($file)) | Should -BeTrue
+        [System.Linq.Enumerable]::SequenceEqual($stored, [System.IO.File]::ReadAllBytes($file)) | Should -Be $true
     }
 
     It 'uploads with -Form and the result''s own Fields, with the file added last, as the suggestion does' {
@@ -611,7 +611,7 @@ Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3
         $sent = Invoke-ThroughRelay $post.Url -Form $fields
         $sent.Status | Should -Be 204 -Because $sent.Answer
         $sent.Body | Should -Match 'name="Content-Type"\r\n(?:[^\r\n]+\r\n)*\r\ntext/csv\r\n'
-        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), [System.IO.File]::ReadAllBytes($file)) | Should -BeTrue
+        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), [System.IO.File]::ReadAllBytes($file)) | Should -Be $true
     }
 
     It 'is refused by S3 when the file is over the -ContentLengthRange maximum' {
@@ -643,12 +643,12 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $inspection.SignedAt | Should -Be $link.SignedAt
         $inspection.SignedAt | Should -BeLike '*Z'
         $inspection.ExpiresInSeconds | Should -Be 7200
-        $inspection.Expired | Should -BeFalse
+        $inspection.Expired | Should -Be $false
         $inspection.TimeLeft | Should -BeOfType [timespan]
         $inspection.TimeLeft | Should -BeGreaterThan ([timespan]::FromMinutes(118))
         $inspection.TimeLeft | Should -BeLessOrEqual ([timespan]::FromHours(2))
         $inspection.SignedHeaders | Should -Be @('host')
-        $inspection.HasSessionToken | Should -BeFalse
+        $inspection.HasSessionToken | Should -Be $false
         $inspection.SignatureValid | Should -BeNullOrEmpty
         $inspection.Url | Should -Be $link.Url
     }
@@ -686,7 +686,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
     It 'marks an expired URL' {
         $url = & $RealBinary url --bucket $Bucket --key old.txt --start-time ([datetime]::UtcNow.AddHours(-3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")) --expires-in 1h
         $inspection = ConvertFrom-S3PreSignedURL $url
-        $inspection.Expired | Should -BeTrue
+        $inspection.Expired | Should -Be $true
         $inspection.TimeLeft | Should -Be ([timespan]::Zero)
     }
 
@@ -720,7 +720,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $counter = Join-Path $TestDrive "empty-starts-$([guid]::NewGuid()).txt"
         $env:S3PRESIGN_BIN = New-TestWrapper 'counting-empty.sh' "echo `$`$ >> '$counter'; exec `"`$REAL`" `"`$@`""
         @() | ConvertFrom-S3PreSignedURL | Should -BeNullOrEmpty
-        Test-Path $counter | Should -BeFalse
+        Test-Path $counter | Should -Be $false
     }
 
     It 'inspects 3,000 URLs without deadlock' {
@@ -743,7 +743,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $counter = Join-Path $TestDrive "first-starts-$([guid]::NewGuid()).txt"
         $env:S3PRESIGN_BIN = New-TestWrapper 'counting-first.sh' "echo `$`$ >> '$counter'; exec `"`$REAL`" `"`$@`""
         @($urls | ConvertFrom-S3PreSignedURL | Select-Object -First 1).Count | Should -Be 1
-        Wait-ProcessGone ([int](Get-Content $counter | Select-Object -First 1)) | Should -BeTrue
+        Wait-ProcessGone ([int](Get-Content $counter | Select-Object -First 1)) | Should -Be $true
     }
 
     It 'with -Verify, says valid for untouched URLs and invalid for a tampered one' {
@@ -763,9 +763,9 @@ Describe 'ConvertFrom-S3PreSignedURL' {
     It 'with -Verify, -AccessKey/-SecretKey, -Verb and -Header, checks an upload URL' {
         $put = & $RealBinary url --bucket $Bucket --key up.csv --verb PUT --content-type text/csv --profile dev
         $keys = @{ AccessKey = $DevKeyId; SecretKey = $DevSecret }
-        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -BeTrue
-        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/plain' }).SignatureValid | Should -BeFalse
-        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -BeFalse -Because 'it was signed for PUT, not GET'
+        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -Be $true
+        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/plain' }).SignatureValid | Should -Be $false
+        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -Be $false -Because 'it was signed for PUT, not GET'
         $unchecked = ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT
         $unchecked.SignatureValid | Should -BeNullOrEmpty
         $unchecked.VerifyNote | Should -Match 'content-type'
@@ -816,8 +816,8 @@ Describe 'ConvertFrom-S3PreSignedURL' {
 
         $inspections = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and $_.PSObject.TypeNames[0] -eq 'S3PreSign.UrlInspection' })
         $inspections.Count | Should -Be 1
-        $inspections[0].HasSessionToken | Should -BeTrue
-        $inspections[0].SignatureValid | Should -BeTrue
+        $inspections[0].HasSessionToken | Should -Be $true
+        $inspections[0].SignatureValid | Should -Be $true
         $inspections[0].Url | Should -BeLike '*X-Amz-Security-Token=REDACTED*'
         ($inspections | ConvertTo-Json -Depth 5) | Should -Not -BeLike "*$token*"
         ($inspections | Format-List * | Out-String -Width 500) | Should -Not -BeLike "*$token*"
@@ -839,7 +839,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $env:S3PRESIGN_BIN = New-TestWrapper 'record-verify.sh' (
             "printf '%s\n' `"`$@`" > '$argsFile'; env > '$envFile'; exec `"`$REAL`" `"`$@`"")
         $url = New-TestUrl k -Option '--profile', 'dev'
-        (ConvertFrom-S3PreSignedURL $url -Verify -AccessKey $DevKeyId -SecretKey $secret -SessionToken $token).SignatureValid | Should -BeFalse -Because "the URL was signed with the dev profile's secret"
+        (ConvertFrom-S3PreSignedURL $url -Verify -AccessKey $DevKeyId -SecretKey $secret -SessionToken $token).SignatureValid | Should -Be $false -Because "the URL was signed with the dev profile's secret"
         $arguments = Get-Content -Raw $argsFile
         $arguments | Should -Match '^inspect\b'
         $arguments | Should -Not -BeLike "*$secret*"
