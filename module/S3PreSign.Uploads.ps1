@@ -1,107 +1,7 @@
-# S3PreSign.Uploads: New-S3PreSignedPost (s3presign post) and ConvertFrom-S3PreSignedURL (s3presign inspect).
-# Listed in the manifest's NestedModules, so it is dot-sourced into the module's scope before S3PreSign.psm1
-# runs; its code uses the psm1's private Resolve-S3PreSignBinary, Add-S3PreSignSession,
-# Format-S3PreSignInstant and $S3PreSignCategories at run time. Private names start with S3Up so that
-# they cannot clash with the psm1's. No classes and no Add-Type: import time is a tracked goal.
-
-Set-StrictMode -Version 3.0
-
-function ConvertTo-S3UpDate {
-    # An RFC 3339 string from s3presign as a UTC [datetime]; null stays null.
-    param([string]$Text)
-    if ($Text) { [System.DateTimeOffset]::Parse($Text, [System.Globalization.CultureInfo]::InvariantCulture).UtcDateTime }
-}
-
-function New-S3UpError {
-    param([string]$Id, [string]$Message, [object]$Target, [string]$Category = 'InvalidArgument')
-    $exception = if ($Category -eq 'InvalidArgument') { [System.ArgumentException]::new($Message) }
-    else { [System.InvalidOperationException]::new($Message) }
-    [System.Management.Automation.ErrorRecord]::new($exception, $Id, $Category, $Target)
-}
-
-function Start-S3UpProcess {
-    # Starts s3presign with all three streams redirected (UTF-8) and the session flags added.
-    param([System.Management.Automation.PSCmdlet]$Cmdlet, [System.Collections.Generic.List[string]]$Arguments,
-        [System.Collections.IDictionary]$Bound)
-    $binary = Resolve-S3PreSignBinary $Cmdlet
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
-    Add-S3PreSignSession $Arguments $psi $Bound $Cmdlet
-    foreach ($argument in $Arguments) { $psi.ArgumentList.Add($argument) }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $true
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $utf8 = [System.Text.UTF8Encoding]::new($false)
-    $psi.StandardInputEncoding = $utf8
-    $psi.StandardOutputEncoding = $utf8
-    $psi.StandardErrorEncoding = $utf8
-    $Cmdlet.WriteVerbose("Starting $binary $($Arguments -join ' ')")   # no secrets: those are in the environment
-    $proc = [System.Diagnostics.Process]::new()
-    $proc.StartInfo = $psi
-    try { [void]$proc.Start() }
-    catch {
-        $Cmdlet.ThrowTerminatingError((New-S3UpError 'BinaryNotStarted' "Could not start '$binary': $($_.Exception.GetBaseException().Message)" $binary 'InvalidOperation'))
-    }
-    $proc
-}
-
-function Get-S3UpFailure {
-    # s3presign's standard error as one ErrorRecord, or $null when it reports no error. Warnings go to
-    # the warning stream. The ErrorId comes from the message (the program prints no code for a failed
-    # single command); secrets given as parameters are masked, should a message ever hold one.
-    param([System.Management.Automation.PSCmdlet]$Cmdlet, [string]$Stderr, [int]$ExitCode, [System.Collections.IDictionary]$Bound,
-        [object]$Target, [string]$Stdout)
-    foreach ($secret in $Bound['SecretKey'], $Bound['SessionToken'], $Bound['ServerSideEncryptionCustomerProvidedKey']) { if ($secret -and $secret.Length -ge 8) { $Stderr = $Stderr.Replace($secret, '***') } }
-    $messages = [System.Collections.Generic.List[string]]::new()
-    $continues = $false
-    foreach ($line in $Stderr -split '\r?\n') {
-        if ($line.StartsWith('s3presign: warning: ')) { $Cmdlet.WriteWarning($line.Substring(20)); $continues = $false }
-        elseif ($line.StartsWith('s3presign: error: ')) { $messages.Add($line.Substring(18)); $continues = $true }
-        elseif ($line.StartsWith('error: ')) { $messages.Add($line.Substring(7)); $continues = $false }   # a usage error
-        elseif ($continues -and $line -match '^\s') { $messages[$messages.Count - 1] += "`n" + $line }   # e.g. the credential chain
-        else { $continues = $false }
-    }
-    if (-not $messages.Count) { return $null }
-    $message = $messages -join "`n"
-    # With JSON output the program reports the failure as a record with its stable code: use it.
-    $code = $null
-    if ($Stdout) {
-        try {
-            $record = [System.Text.Json.JsonDocument]::Parse(($Stdout -split '\r?\n')[0]).RootElement
-            $value = [System.Text.Json.JsonElement]::new()
-            if ($record.TryGetProperty('code', [ref]$value)) { $code = $value.GetString() }
-        } catch { $code = $null }
-    }
-    # ('usage' is generic: the message says more, e.g. which --condition is wrong.)
-    if ($code -and $code -ne 'usage') {
-        # The psm1's table of protocol codes; a code it does not list is taken as the caller's input.
-        $category = $S3PreSignCategories[$code]
-        if (-not $category) { $category = 'InvalidArgument' }
-        return New-S3UpError $code $message $Target $category
-    }
-    $id, $category = switch -Regex ($message) {
-        '--condition' { 'InvalidPolicy', 'InvalidArgument'; break }
-        "profile '.*' was not found" { 'unknown_profile', 'ObjectNotFound'; break }
-        'could not load AWS credentials|no credentials' { 'no_credentials', 'AuthenticationError'; break }
-        'no AWS region' { 'no_region', 'InvalidArgument'; break }
-        '--strict-expiry' { 'credentials_expire_first', 'InvalidOperation'; break }
-        'more than 7 days' { 'expiry_too_far', 'InvalidArgument'; break }
-        'is not after the signing time' { 'expiry_in_past', 'InvalidArgument'; break }
-        'not a valid bucket name' { 'invalid_bucket', 'InvalidArgument'; break }
-        '--header' { 'invalid_header', 'InvalidArgument'; break }
-        default { if ($ExitCode -eq 2) { 'usage', 'InvalidArgument' } else { 'signing', 'InvalidOperation' } }
-    }
-    New-S3UpError $id $message $Target $category
-}
-
-function Stop-S3UpProcess {
-    # The child must not outlive the command (Ctrl+C, -ErrorAction Stop, Select-Object -First).
-    param([System.Diagnostics.Process]$Process)
-    if (-not $Process) { return }
-    try { if (-not $Process.HasExited) { $Process.Kill($true) } } catch { Write-Debug "kill: $_" }
-    try { $Process.Dispose() } catch { Write-Debug "dispose: $_" }
-}
-
+# New-S3PreSignedPost (s3presign post) and ConvertFrom-S3PreSignedURL (s3presign inspect), on the runner of
+# S3PreSign.psm1. Listed in the manifest's NestedModules: dot-sourced into the module's scope, so the psm1's
+# private functions are theirs at run time. Their results are objects (AWS.Tools has no counterpart to be
+# compatible with), with instants as ISO 8601 UTC strings, as Get-S3PreSignedURL -Detailed has them.
 
 function New-S3PreSignedPost {
     <#
@@ -271,213 +171,70 @@ function New-S3PreSignedPost {
     [CmdletBinding(DefaultParameterSetName = 'Key', PositionalBinding = $false)]
     [OutputType('S3PreSign.PresignedPost', [string])]
     param(
-        [Parameter(Mandatory, Position = 0)]
-        [Alias('BucketName')]
-        [ValidateNotNullOrEmpty()]
-        [string]$Bucket,
-
-        [Parameter(Mandatory, Position = 1, ParameterSetName = 'Key')]
-        [Parameter(Mandatory, Position = 1, ParameterSetName = 'KeyAccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$Key,
-
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefix')]
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')]
-        [AllowEmptyString()]
-        [string]$KeyPrefix,
-
-        [Alias('Expire')]
-        [datetime]$Expires,
-
+        [Parameter(Mandatory, Position = 0)][Alias('BucketName')][ValidateNotNullOrEmpty()][string]$Bucket,
+        [Parameter(Mandatory, Position = 1, ParameterSetName = 'Key')][Parameter(Mandatory, Position = 1, ParameterSetName = 'KeyAccessKey')][ValidateNotNullOrEmpty()][string]$Key,
+        [Parameter(Mandatory, ParameterSetName = 'KeyPrefix')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][AllowEmptyString()][string]$KeyPrefix,
+        [Alias('Expire')][datetime]$Expires,
         # [object]: a TimeSpan, seconds or a duration string ('7d'); see Get-S3PreSignedURL.
-        [object]$ExpiresIn,
-
-        [ValidateCount(2, 2)]
-        [ValidateRange('NonNegative')]
-        [long[]]$ContentLengthRange,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$ContentType,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$ContentTypePrefix,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$Acl,
-
-        [ValidateSet(200, 201, 204)]
-        [int]$SuccessActionStatus,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$SuccessActionRedirect,
-
-        [System.Collections.IDictionary]$Metadata,
-
-        [System.Collections.IDictionary]$Fields,
-
-        [object[]]$Conditions,
-
-        [Parameter(ParameterSetName = 'Key')]
-        [Parameter(ParameterSetName = 'KeyPrefix')]
-        [Alias('Profile', 'StoredCredentials', 'AWSProfileName')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileName,
-
-        [Parameter(ParameterSetName = 'Key')]
-        [Parameter(ParameterSetName = 'KeyPrefix')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileLocation,
-
-        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')]
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$AccessKey,
-
-        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')]
-        [Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$SecretKey,
-
-        [Parameter(ParameterSetName = 'KeyAccessKey')]
-        [Parameter(ParameterSetName = 'KeyPrefixAccessKey')]
-        [string]$SessionToken,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$Region,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$EndpointUrl,
-
-        [Alias('ForcePathStyleAddressing')]
-        [switch]$ForcePathStyle,
-
-        [switch]$UseAccelerateEndpoint,
-
-        [switch]$UseDualstackEndpoint,
-
-        [ValidateSet('HTTP', 'HTTPS')]
-        [string]$Protocol = 'HTTPS',
-
-        [datetime]$StartTime,
-
-        [switch]$StrictExpiry,
-
+        [object]$ExpiresIn, [ValidateCount(2, 2)][ValidateRange('NonNegative')][long[]]$ContentLengthRange,
+        [ValidateNotNullOrEmpty()][string]$ContentType, [ValidateNotNullOrEmpty()][string]$ContentTypePrefix,
+        [ValidateNotNullOrEmpty()][string]$Acl, [ValidateSet(200, 201, 204)][int]$SuccessActionStatus,
+        [ValidateNotNullOrEmpty()][string]$SuccessActionRedirect, [System.Collections.IDictionary]$Metadata,
+        [System.Collections.IDictionary]$Fields, [object[]]$Conditions,
+        [Parameter(ParameterSetName = 'Key')][Parameter(ParameterSetName = 'KeyPrefix')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$ProfileName,
+        [Parameter(ParameterSetName = 'Key')][Parameter(ParameterSetName = 'KeyPrefix')][Alias('AWSProfilesLocation', 'ProfilesLocation')][ValidateNotNullOrEmpty()][string]$ProfileLocation,
+        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][Alias('AK')][ValidateNotNullOrEmpty()][string]$AccessKey,
+        [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][Alias('SK', 'SecretAccessKey')][ValidateNotNullOrEmpty()][string]$SecretKey,
+        [Parameter(ParameterSetName = 'KeyAccessKey')][Parameter(ParameterSetName = 'KeyPrefixAccessKey')][Alias('ST')][string]$SessionToken,
+        [Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$Region,
+        [ValidateNotNullOrEmpty()][string]$EndpointUrl, [Alias('ForcePathStyleAddressing')][switch]$ForcePathStyle,
+        [switch]$UseAccelerateEndpoint, [switch]$UseDualstackEndpoint, [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
+        [datetime]$StartTime, [switch]$StrictExpiry,
         [switch]$AsHtml
     )
 
-    $arguments = [System.Collections.Generic.List[string]]::new()
-    $arguments.AddRange([string[]]('post', "--bucket=$Bucket", '--output', $(if ($AsHtml) { 'html' } else { 'json' })))
-    $keyText = if ($PSBoundParameters.ContainsKey('Key')) { $arguments.Add("--key=$Key"); $Key } else { $arguments.Add("--key-prefix=$KeyPrefix"); $KeyPrefix }
-
     if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
-        $PSCmdlet.ThrowTerminatingError((New-S3UpError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
+        $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
     }
-    if ($PSBoundParameters.ContainsKey('Expires')) { $arguments.Add('--expires=' + (Format-S3PreSignInstant $Expires)) }
-    if ($PSBoundParameters.ContainsKey('ExpiresIn')) {
-        $lifetime = if ($ExpiresIn -is [timespan]) {
-            [string][long][Math]::Truncate(([timespan]$ExpiresIn).TotalSeconds)
-        } elseif ($ExpiresIn -is [decimal] -and -not ([string]$ExpiresIn).EndsWith('d', 'OrdinalIgnoreCase')) {
-            # `-ExpiresIn 7d` typed as an argument keeps its text; inside an expression 7d is the decimal 7.
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'invalid_expiry' "-ExpiresIn got the decimal number $($ExpiresIn): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." $ExpiresIn))
-        } elseif ($ExpiresIn -is [string] -or $ExpiresIn -is [ValueType]) {
-            [string]$ExpiresIn
-        } else {
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'invalid_expiry' "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name)." $ExpiresIn))
+    $bound = @{} + $PSBoundParameters
+    # Dictionaries in a stable order (a hashtable has none), names checked as s3presign url checks them.
+    foreach ($name in 'Metadata', 'Fields') {
+        $pairs, $bound[$name] = $bound[$name], [ordered]@{}
+        foreach ($pair in $(if ($pairs -is [hashtable]) { $pairs.GetEnumerator() | Sort-Object Key } elseif ($pairs) { $pairs.GetEnumerator() })) {
+            $field = [string]$pair.Key
+            if ($name -eq 'Metadata' -and $field.StartsWith('x-amz-meta-', 'OrdinalIgnoreCase')) { $field = $field.Substring(11) }
+            if (($name -eq 'Metadata' -and $field -notmatch '^[A-Za-z0-9_-]+$') -or ($name -eq 'Fields' -and (-not $field -or $field.Contains('=')))) {
+                $rule = if ($name -eq 'Metadata') { 'is not a valid header name (letters, digits, - and _)' } else { "must be non-empty and without '='" }
+                $PSCmdlet.ThrowTerminatingError((New-S3PreSignError "Invalid$($name.TrimEnd('s'))" "-$name name '$($pair.Key)' $rule." $pair.Key))
+            }
+            $bound[$name][$field] = $pair.Value
         }
-        $arguments.Add("--expires-in=$lifetime")
     }
-    if ($ContentLengthRange) {
-        if ($ContentLengthRange[0] -gt $ContentLengthRange[1]) {
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidContentLengthRange' "-ContentLengthRange is minimum, maximum: $($ContentLengthRange[0]) is above $($ContentLengthRange[1])." $ContentLengthRange))
-        }
-        $arguments.Add("--content-length-range=$($ContentLengthRange[0]),$($ContentLengthRange[1])")
-    }
-    if ($ContentType -and $ContentTypePrefix) {
-        $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ConflictingContentType' 'Give either -ContentType (exact) or -ContentTypePrefix, not both.' $null))
-    }
-    if ($ContentType) { $arguments.Add("--content-type=$ContentType") }
-    if ($ContentTypePrefix) { $arguments.Add("--content-type-prefix=$ContentTypePrefix") }
-    if ($Acl) { $arguments.Add("--acl=$Acl") }
-    if ($SuccessActionStatus) { $arguments.Add("--success-action-status=$SuccessActionStatus") }
-    if ($SuccessActionRedirect) { $arguments.Add("--success-action-redirect=$SuccessActionRedirect") }
-
-    # A [hashtable] has no order of its own: sorted, so the same call always makes the same form.
-    foreach ($pair in @(if ($Metadata -is [hashtable]) { $Metadata.GetEnumerator() | Sort-Object Key } elseif ($Metadata) { $Metadata.GetEnumerator() })) {
-        $name = [string]$pair.Key
-        if ($name.StartsWith('x-amz-meta-', 'OrdinalIgnoreCase')) { $name = $name.Substring(11) }
-        if ($name -notmatch '^[A-Za-z0-9_-]+$') {   # what s3presign url allows (post does not check)
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidMetadata' "-Metadata name '$($pair.Key)' is not a valid header name (letters, digits, - and _)." $pair.Key))
-        }
-        $arguments.Add("--metadata=$name=$($pair.Value)")
-    }
-    foreach ($pair in @(if ($Fields -is [hashtable]) { $Fields.GetEnumerator() | Sort-Object Key } elseif ($Fields) { $Fields.GetEnumerator() })) {
-        $name = [string]$pair.Key
-        if (-not $name -or $name.Contains('=')) {
-            $PSCmdlet.ThrowTerminatingError((New-S3UpError 'InvalidField' "-Fields name '$name' must be non-empty and without '='." $pair.Key))
-        }
-        $arguments.Add("--field=$name=$($pair.Value)")
-    }
+    [void]$bound.Remove('KeyPrefix')   # '' is a value here: any key in the bucket
+    $arguments = [System.Collections.Generic.List[string]]@('post', "--bucket=$Bucket", '--output', $(if ($AsHtml) { 'html' } else { 'json' }))
+    $arguments.Add($(if ($PSBoundParameters.ContainsKey('Key')) { "--key=$Key" } else { "--key-prefix=$KeyPrefix" }))
     if ($Conditions) {
-        # A condition as JSON starts with [ or {; a flat array such as 'starts-with', '$key', 'x' (which
-        # PowerShell passes as three entries) is one condition.
-        $list = $Conditions
-        if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { $list = , $Conditions }
-        foreach ($condition in $list) {
-            $json = if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 }
-            $arguments.Add("--condition=$json")
+        # One condition (['starts-with', ...]) or several; text is JSON already.
+        foreach ($condition in $(if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { , $Conditions } else { $Conditions })) { $arguments.Add('--condition=' + $(if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 })) }
+    }
+    $run = Start-S3PreSignRun $PSCmdlet $arguments $bound {
+        param($r, $target)
+        $form = [ordered]@{}
+        foreach ($field in $r.fields.PSObject.Properties) { $form[$field.Name] = $field.Value }
+        [pscustomobject]@{
+            PSTypeName = 'S3PreSign.PresignedPost'; Bucket = $target.Bucket; Key = $form['key']; Url = $r.url; Fields = $form
+            SignedAt = Format-S3PreSignInstant $r.signed_at; ExpiresAt = Format-S3PreSignInstant $r.expires_at; Policy = $r.policy
+            Curl = $r.curl; InvokeWebRequest = $r.invoke_web_request
         }
     }
-
-    $proc = $null
     try {
-        $proc = Start-S3UpProcess $PSCmdlet $arguments $PSBoundParameters
-        $proc.StandardInput.Close()   # it reads nothing, and must not wait on ours
-        $stderrTask = $proc.StandardError.ReadToEndAsync()
-        $stdoutTask = $proc.StandardOutput.ReadToEndAsync()
-        while (-not $proc.WaitForExit(200)) { }   # short waits let Ctrl+C stop the command
-        $proc.WaitForExit()
-        $stdout = $stdoutTask.GetAwaiter().GetResult()
-        $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $PSBoundParameters $(if ($proc.ExitCode -eq 1) { $keyText }) $(if (-not $AsHtml) { $stdout })
-        if ($proc.ExitCode -eq 1 -and $failure) {
-            # The request itself is wrong (expiry out of range, ...): like a bad item of Get-S3PreSignedURL.
-            $PSCmdlet.WriteError($failure)
-            return
-        }
-        if ($proc.ExitCode -ne 0) {
-            if (-not $failure) { $failure = New-S3UpError 'ProcessFailed' "s3presign post failed (exit code $($proc.ExitCode)) without a message." $null 'InvalidOperation' }
-            $PSCmdlet.ThrowTerminatingError($failure)
-        }
-        if ($AsHtml) { return $stdout }
-
-        try { $document = [System.Text.Json.JsonDocument]::Parse($stdout) }
-        catch { $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ProtocolError' "s3presign post wrote no JSON result: $($_.Exception.GetBaseException().Message)" $null 'InvalidOperation')) }
-        try {
-            $root = $document.RootElement
-            $form = [ordered]@{}
-            foreach ($field in $root.GetProperty('fields').EnumerateObject()) { $form[$field.Name] = $field.Value.GetString() }
-            $optional = @{}
-            foreach ($name in 'curl', 'invoke_web_request') {
-                $value = [System.Text.Json.JsonElement]::new()
-                $optional[$name] = if ($root.TryGetProperty($name, [ref]$value) -and $value.ValueKind -eq 'String') { $value.GetString() }
-            }
-            [pscustomobject]@{
-                PSTypeName       = 'S3PreSign.PresignedPost'
-                Bucket           = $Bucket
-                Key              = $form['key']
-                Url              = $root.GetProperty('url').GetString()
-                Fields           = $form
-                SignedAt         = ConvertTo-S3UpDate $root.GetProperty('signed_at').GetString()
-                ExpiresAt        = ConvertTo-S3UpDate $root.GetProperty('expires_at').GetString()
-                Policy           = ConvertFrom-Json -InputObject $root.GetProperty('policy').GetRawText()
-                Curl             = $optional['curl']
-                InvokeWebRequest = $optional['invoke_web_request']
-            }
-        } finally {
-            $document.Dispose()
-        }
-    } finally {
-        Stop-S3UpProcess $proc
-    }
+        # No requests: one answer, to the command line.
+        $run.Numbered = $false
+        if ($AsHtml) { $run.Raw = [System.Text.StringBuilder]::new() }
+        else { $run.Targets.Enqueue(@{ Object = $(if ($PSBoundParameters.ContainsKey('Key')) { $Key } else { $KeyPrefix }); Bucket = $Bucket; Index = 1 }); $run.Ends.Enqueue(0) }
+        Complete-S3PreSignRun $run
+        if ($AsHtml) { $run.Raw.ToString() }
+    } finally { Stop-S3PreSignRun $run }
 }
 
 function ConvertFrom-S3PreSignedURL {
@@ -576,184 +333,67 @@ function ConvertFrom-S3PreSignedURL {
     [CmdletBinding(DefaultParameterSetName = 'Profile', PositionalBinding = $false)]
     [OutputType('S3PreSign.UrlInspection')]
     param(
-        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [Alias('PresignedUrl')]
-        [AllowEmptyString()]
-        [AllowNull()]
-        [string[]]$Url,
-
-        [switch]$Verify,
-
-        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')]
-        [string]$Verb,
-
-        [System.Collections.IDictionary]$Header,
-
-        [string]$ServerSideEncryptionCustomerProvidedKey,
-
-        [Parameter(ParameterSetName = 'Profile')]
-        [Alias('Profile', 'StoredCredentials', 'AWSProfileName')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileName,
-
-        [Parameter(ParameterSetName = 'Profile')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileLocation,
-
-        [Parameter(Mandatory, ParameterSetName = 'AccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$AccessKey,
-
-        [Parameter(Mandatory, ParameterSetName = 'AccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$SecretKey,
-
-        [Parameter(ParameterSetName = 'AccessKey')]
-        [string]$SessionToken,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$Region
+        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)][Alias('PresignedUrl')][AllowEmptyString()][AllowNull()][string[]]$Url,
+        [switch]$Verify, [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb,
+        [System.Collections.IDictionary]$Header, [string]$ServerSideEncryptionCustomerProvidedKey,
+        [Parameter(ParameterSetName = 'Profile')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$ProfileName,
+        [Parameter(ParameterSetName = 'Profile')][Alias('AWSProfilesLocation', 'ProfilesLocation')][ValidateNotNullOrEmpty()][string]$ProfileLocation,
+        [Parameter(Mandatory, ParameterSetName = 'AccessKey')][Alias('AK')][ValidateNotNullOrEmpty()][string]$AccessKey,
+        [Parameter(Mandatory, ParameterSetName = 'AccessKey')][Alias('SK', 'SecretAccessKey')][ValidateNotNullOrEmpty()][string]$SecretKey,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('ST')][string]$SessionToken,
+        [Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$Region
     )
 
     begin {
-        $proc = $null
-        $texts = [System.Collections.Generic.List[string]]::new()
+        $bound = @{} + $PSBoundParameters
+        if ($Header) {
+            # SSE-C headers are secrets (the key) or follow from it: they go the way of
+            # -ServerSideEncryptionCustomerProvidedKey, through the child's environment; s3presign adds all three.
+            $bound.Header = [ordered]@{}
+            foreach ($pair in $Header.GetEnumerator()) {
+                $name = ([string]$pair.Key).ToLowerInvariant()
+                if ($name -eq 'x-amz-server-side-encryption-customer-key' -and -not $bound['ServerSideEncryptionCustomerProvidedKey']) { $bound.ServerSideEncryptionCustomerProvidedKey = $pair.Value }
+                elseif ($name -eq 'x-amz-server-side-encryption-customer-key-md5') { $bound.ServerSideEncryptionCustomerProvidedKeyMD5 = $pair.Value }
+                elseif (-not $name.StartsWith('x-amz-server-side-encryption-customer-')) { $bound.Header[$pair.Key] = $pair.Value }
+            }
+        }
+        if (-not $bound['ServerSideEncryptionCustomerProvidedKey']) { [void]$bound.Remove('ServerSideEncryptionCustomerProvidedKeyMD5') }
+        $convert = {
+            param($r, $target)
+            $number = 0
+            [pscustomobject]@{
+                PSTypeName = 'S3PreSign.UrlInspection'; SignatureVersion = $r.signature_version; Endpoint = $r.endpoint
+                Bucket = $r.bucket; Key = $r.key; Region = $r.region; AccessKeyId = $r.access_key_id
+                SignedAt = Format-S3PreSignInstant $r.signed_at; ExpiresAt = Format-S3PreSignInstant $r.expires_at
+                ExpiresInSeconds = $r.expires_in_seconds; TimeLeft = [timespan]::FromSeconds([Math]::Max(0, [long]$r.seconds_left))
+                Expired = $r.expired -eq $true; SignedHeaders = [string[]]@($r.signed_headers); VersionId = $r.version_id; UploadId = $r.upload_id
+                PartNumber = if ([int]::TryParse([string]$r.part_number, [ref]$number)) { $number } else { $r.part_number }   # as in the URL when not a number
+                Overrides = $(if ($r.overrides) { $o = [ordered]@{}; foreach ($p in $r.overrides.PSObject.Properties) { $o[$p.Name] = $p.Value }; $o } else { [ordered]@{} })
+                HasSessionToken = $r.has_session_token -eq $true; SignatureValid = $r.signature_valid; VerifyNote = $r.verify_note; Url = $target.Object
+            }
+        }
+        $run = $null   # started with the first URL: an empty pipeline starts nothing
+        $index = 0
+        # Shown in results and errors: the URL without its session token's value.
+        $tokenPattern = [regex]'(?i)([?&](x-amz-security-token|X-Amz-Security-Token)=)[^&#]*'
     }
 
     process {
-        foreach ($text in $Url) { if ($null -ne $text) { $texts.Add($text) } }
-    }
-
-    end {
-        # One URL per line of each text; a text with nothing but blanks (an empty CSV cell) goes as is, for
-        # s3presign to report. $shown: each line with its session token's value hidden.
-        $lines = [System.Collections.Generic.List[string]]::new()
-        $shown = [System.Collections.Generic.List[string]]::new()
-        $tokenPattern = [regex]::new('(?i)([?&]x-amz-security-token=)[^&#]*')
-        foreach ($text in $texts) {
-            $parts = @($text.Split([char]10).ForEach({ $_.TrimEnd([char]13) }).Where({ $_.Trim() }))
-            if (-not $parts) { $parts = @($text.Trim()) }
-            foreach ($part in $parts) {
-                $lines.Add($part)
-                $shown.Add($tokenPattern.Replace($part, '$1REDACTED'))
+        foreach ($text in $Url) {
+            if ($null -eq $text) { continue }
+            if (-not $run) { $run = Start-S3PreSignRun $PSCmdlet ('inspect', '--output', 'json') $bound $convert }
+            $lines = @(@($text.Split([char]10).Trim()) -ne '')
+            if (-not $lines) { $lines = , '' }   # an empty CSV cell is an item too: s3presign reports it
+            foreach ($line in $lines) {
+                $index++
+                # A line that is not a URL is never quoted back (it may be a credentials file piped by mistake).
+                $shown = if ($line -match '^[a-z][a-z0-9+.-]*://') { $tokenPattern.Replace($line, '$1REDACTED') }
+                Send-S3PreSignRequest $run $line @{ Object = $shown; Index = $index }
             }
-        }
-        if (-not $lines.Count) { return }
-        $arguments = [System.Collections.Generic.List[string]]::new()
-        $arguments.AddRange([string[]]('inspect', '--output', 'json'))
-        if ($Verify) { $arguments.Add('--verify') }
-        if ($Verb) { $arguments.Add("--verb=$Verb") }
-        if ($Header) { foreach ($pair in $Header.GetEnumerator()) { $arguments.Add("--header=$($pair.Key): $($pair.Value)") } }
-
-        $proc = Start-S3UpProcess $PSCmdlet $arguments $PSBoundParameters
-        $stderrTask = $proc.StandardError.ReadToEndAsync()
-        # Written in the background while results are read: s3presign answers as it reads, and a pipe it
-        # cannot write to would stop it reading ours.
-        $bytes = [System.Text.UTF8Encoding]::new($false).GetBytes([string]::Join("`n", $lines) + "`n")
-        $writeTask = $proc.StandardInput.BaseStream.WriteAsync($bytes, 0, $bytes.Length)
-        $inputOpen = $true
-        $reader = $proc.StandardOutput
-        $readTask = $reader.ReadLineAsync()
-        $answered = 0
-        $kindString, $kindNumber, $kindTrue, $kindFalse, $kindNull = [System.Text.Json.JsonValueKind[]]('String', 'Number', 'True', 'False', 'Null')
-        $invariant = [System.Globalization.CultureInfo]::InvariantCulture
-        $partNumber = 0
-        while ($true) {
-            if ($inputOpen) {
-                if ($writeTask.IsCompleted) {
-                    $inputOpen = $false
-                    try { $writeTask.Wait(); $proc.StandardInput.Close() }
-                    catch { Write-Debug "stdin: $_" }   # the child is gone: its exit code and stderr say why
-                } elseif (-not $readTask.IsCompleted) {
-                    # Until a result line arrives or all is written; short waits let Ctrl+C stop the pipeline.
-                    $null = [System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]@($writeTask, $readTask), 200)
-                    continue
-                }
-            }
-            while (-not $readTask.Wait(200)) { }
-            $json = $readTask.Result
-            if ($null -eq $json) { break }
-            $readTask = $reader.ReadLineAsync()
-            if (-not $json.Trim()) { continue }
-
-            try { $document = [System.Text.Json.JsonDocument]::Parse($json) }
-            catch { $PSCmdlet.ThrowTerminatingError((New-S3UpError 'ProtocolError' "s3presign inspect wrote a line that is not JSON: $($_.Exception.GetBaseException().Message)" $null 'InvalidOperation')) }
-            try {
-                # Every member in one pass (much cheaper than a look-up per field): strings, numbers and
-                # booleans as such, null as $null, objects and arrays as JsonElements.
-                $v = @{}
-                foreach ($member in $document.RootElement.EnumerateObject()) {
-                    $e = $member.Value
-                    $kind = $e.ValueKind
-                    $v[$member.Name] = if ($kind -eq $kindString) { $e.GetString() } elseif ($kind -eq $kindNumber) { $e.GetInt64() }
-                    elseif ($kind -eq $kindTrue) { $true } elseif ($kind -eq $kindFalse) { $false } elseif ($kind -ne $kindNull) { $e }
-                }
-                $type = $v['type']
-                $index = if ($v['line'] -is [long]) { $v['line'] - 1 } else { -1 }
-                $target = if ($index -ge 0 -and $index -lt $shown.Count) { $shown[$index] } else { $null }
-                if ($type -eq 'inspection') {
-                    $answered++
-                    $overrides = [ordered]@{}
-                    if ($v['overrides'] -is [System.Text.Json.JsonElement]) {
-                        foreach ($pair in $v['overrides'].EnumerateObject()) { $overrides[$pair.Name] = $pair.Value.GetString() }
-                    }
-                    $PSCmdlet.WriteObject([pscustomobject]@{
-                            PSTypeName       = 'S3PreSign.UrlInspection'
-                            SignatureVersion = $v['signature_version']
-                            Endpoint         = $v['endpoint']
-                            Bucket           = $v['bucket']
-                            Key              = $v['key']
-                            Region           = $v['region']
-                            AccessKeyId      = $v['access_key_id']
-                            SignedAt         = if ($v['signed_at']) { [System.DateTimeOffset]::Parse($v['signed_at'], $invariant).UtcDateTime }
-                            ExpiresAt        = if ($v['expires_at']) { [System.DateTimeOffset]::Parse($v['expires_at'], $invariant).UtcDateTime }
-                            ExpiresInSeconds = $v['expires_in_seconds']
-                            TimeLeft         = [timespan]::FromSeconds($(if ($v['seconds_left'] -gt 0) { $v['seconds_left'] } else { 0 }))
-                            Expired          = $v['expired'] -eq $true
-                            SignedHeaders    = [string[]]@(if ($v['signed_headers'] -is [System.Text.Json.JsonElement]) { foreach ($h in $v['signed_headers'].EnumerateArray()) { $h.GetString() } })
-                            VersionId        = $v['version_id']
-                            UploadId         = $v['upload_id']
-                            PartNumber       = if ([int]::TryParse([string]$v['part_number'], [ref]$partNumber)) { $partNumber } else { $v['part_number'] }   # as in the URL when not a number
-                            Overrides        = $overrides
-                            HasSessionToken  = $v['has_session_token'] -eq $true
-                            SignatureValid   = $v['signature_valid']
-                            VerifyNote       = $v['verify_note']
-                            Url              = $target
-                        })
-                } elseif ($type -eq 'error') {
-                    $answered++
-                    $code = [string]$v['code']
-                    # "line 3: not a pre-signed URL: ..." -> the URL itself (token hidden), which says more.
-                    $message = [string]$v['message'] -replace '^line \d+: ', ''
-                    $display = if ($null -ne $target -and $target.Length -gt 200) { $target.Substring(0, 200) + '...' } else { $target }
-                    $message = if ($message.StartsWith('not ')) { "'$display' is $message" } else { "'$display': $message" }
-                    $PSCmdlet.WriteError((New-S3UpError $code $message $target))
-                } elseif ($type -eq 'fatal') {
-                    $PSCmdlet.ThrowTerminatingError((New-S3UpError ([string]$v['code']) ([string]$v['message']) $null 'InvalidOperation'))
-                }   # other types: a later protocol version; ignored, as the protocol asks
-            } finally {
-                $document.Dispose()
-            }
-        }
-
-        while (-not $proc.WaitForExit(200)) { }
-        $proc.WaitForExit()
-        # Warnings are passed on; errors on standard error repeat the error records, except a fatal one (exit 2).
-        $failure = Get-S3UpFailure $PSCmdlet $stderrTask.GetAwaiter().GetResult() $proc.ExitCode $PSBoundParameters
-        if ($proc.ExitCode -notin 0, 1 -or $answered -lt $lines.Count) {
-            if ($proc.ExitCode -ne 2) { $failure = $null }
-            if (-not $failure) {
-                $failure = New-S3UpError 'ProcessFailed' "s3presign inspect stopped after answering $answered of $($lines.Count) URL(s) (exit code $($proc.ExitCode))." $null 'InvalidOperation'
-            }
-            $PSCmdlet.ThrowTerminatingError($failure)
         }
     }
 
-    clean {
-        if ($proc) { Stop-S3UpProcess $proc }
-    }
+    end { if ($run) { Complete-S3PreSignRun $run } }
+
+    clean { Stop-S3PreSignRun $run }
 }
-
-# S3PreSign.psm1 (dot-sourced after this file) lists its own export; a module's exports are those of all
-# its Export-ModuleMember calls, filtered by the manifest's FunctionsToExport.
-Export-ModuleMember -Function New-S3PreSignedPost, ConvertFrom-S3PreSignedURL

@@ -1,1260 +1,678 @@
-# S3PreSign: a thin PowerShell wrapper around the s3presign program (see docs/protocol.md).
-# One `s3presign batch` process serves a whole pipeline: requests are streamed to its stdin as JSON
-# Lines and results are read back, in order, from its stdout while more requests are being written.
-#
-# How it stays fast (bench/module.ps1 measures it):
-# - No PowerShell classes: they are compiled when the module is imported, and their methods are slow to
-#   call. The per-item work is inline in the process block; work done once per chunk of results lives
-#   in Receive-S3PreSignResult, called once per chunk of results. (No dot-sourcing in Get-S3PreSignedURL:
-#   it would make every variable access in it slow.) What only an upload's pipeline needs per item (part
-#   numbers) is in Send-S3PreSignPart: PowerShell compiles the process block in the background while it
-#   interprets the first items, and the smaller the block, the sooner it is ready. The function as a whole
-#   must stay under 300 statements, beyond which PowerShell never compiles it.
-# - A [pscustomobject] with a PSTypeName costs PowerShell more than everything else per item together, so
-#   results are instances of a .NET type named S3PreSign.PresignedUrl, made with Reflection.Emit on
-#   first use. System.Text.Json parses a whole chunk of result lines at a time into its companion
-#   S3PreSign.BatchResult, whose emitted ToOutput method turns each chunk into output objects.
-# - Requests are flushed to the child in batches, not line by line (a flush is a system call), yet an
-#   input that arrives slowly still gets each result on the next call, as a line-at-a-time writer would.
+# S3PreSign: a thin PowerShell front for the s3presign program (docs/protocol.md). The program does the
+# work; this file binds parameters, maps them to flags through one table, runs one s3presign process per
+# pipeline (begin/process/end) and turns its result lines into output and error records. The three commands
+# share the runner below: Start-S3PreSignRun, Receive-S3PreSignResult, Complete-S3PreSignRun, Stop-S3PreSignRun.
 
-# Error IDs -> ErrorCategory: the protocol's codes (docs/protocol.md) and the module's own. New-S3PreSignError
-# gives an ID not listed (a future code) NotSpecified; New-S3PreSignedPost takes it as InvalidArgument.
+# Parameter -> s3presign flag, and how the value goes there. One row per parameter, for every command;
+# a command passes the rows it has. Kinds:
+#   text: --flag=value (so a value starting with '-' stays a value)   switch: the flag when set or $true
+#   upper: text, upper-cased        instant: RFC 3339 UTC to the second          lifetime: -ExpiresIn (below)
+#   pairs: --flag=NAME=VALUE per dictionary entry                      path: a file path, resolved like -LiteralPath
+#   http: the flag when the value is HTTP                               range: MIN,MAX
+#   headers: --flag=NAME: VALUE per dictionary entry
+# Secrets are not here: they reach the child only through its environment (Set-S3PreSignSecret).
+$S3PreSignFlags = [ordered]@{
+    Verb = '--verb', 'upper'; Expires = '--expires', 'instant'; ExpiresIn = '--expires-in', 'lifetime'; ContentType = '--content-type', 'text'
+    UploadId = '--upload-id', 'text'; ResponseContentDisposition = '--response-content-disposition', 'text'
+    ResponseContentType = '--response-content-type', 'text'; ResponseCacheControl = '--response-cache-control', 'text'
+    ResponseContentLanguage = '--response-content-language', 'text'; ResponseContentEncoding = '--response-content-encoding', 'text'
+    ResponseExpires = '--response-expires', 'text'; ServerSideEncryption = '--sse', 'text'
+    ServerSideEncryptionKeyManagementServiceKeyId = '--sse-kms-key-id', 'text'; StorageClass = '--storage-class', 'text'; Acl = '--acl', 'text'
+    ContentMD5 = '--content-md5', 'text'; ChecksumSHA256 = '--checksum-sha256', 'text'; Metadata = '--metadata', 'pairs'
+    RequesterPays = '--requester-pays', 'switch'; ProfileName = '--profile', 'text'; ProfileLocation = '--credentials-file', 'path'
+    Region = '--region', 'text'; EndpointUrl = '--endpoint-url', 'text'; ForcePathStyle = '--path-style', 'switch'
+    UseAccelerateEndpoint = '--accelerate', 'switch'; UseDualstackEndpoint = '--dualstack', 'switch'; Protocol = '--http', 'http'
+    StartTime = '--start-time', 'instant'; StrictExpiry = '--strict-expiry', 'switch'; KeyPrefix = '--key-prefix', 'text'
+    ContentTypePrefix = '--content-type-prefix', 'text'; ContentLengthRange = '--content-length-range', 'range'
+    SuccessActionStatus = '--success-action-status', 'text'; SuccessActionRedirect = '--success-action-redirect', 'text'; Fields = '--field', 'pairs'
+    Verify = '--verify', 'switch'; Header = '--header', 'headers'
+}
+
+# Words of s3presign's messages (flags and protocol fields) in PowerShell's terms. Built from the table.
+$S3PreSignTerms = @{ '--bucket' = '-BucketName'; '--key' = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey'; part_number = '-PartNumber'; version_id = '-VersionId'; '--condition' = '-Conditions' }
+foreach ($entry in $S3PreSignFlags.GetEnumerator()) {
+    $S3PreSignTerms[$entry.Value[0]] = '-' + $entry.Key
+    $S3PreSignTerms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key
+}
+$S3PreSignTerms.sse = '-ServerSideEncryptionMethod'; $S3PreSignTerms['--sse'] = '-ServerSideEncryptionMethod'
+$S3PreSignTermPattern = [regex]('(?<![\w-])(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+)(?![\w-])')
+
+# Error codes -> categories: the protocol's (docs/protocol.md) and the module's own. Unlisted: InvalidArgument.
 $S3PreSignCategories = @{
-    unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'
-    no_region = 'InvalidArgument'; usage = 'InvalidArgument'
-    # the caller's input
-    missing_bucket = 'InvalidArgument'; missing_key = 'InvalidArgument'; invalid_bucket = 'InvalidArgument'
-    invalid_key = 'InvalidArgument'; invalid_verb = 'InvalidArgument'; invalid_expiry = 'InvalidArgument'
-    conflicting_expiry = 'InvalidArgument'; expiry_in_past = 'InvalidArgument'; expiry_too_far = 'InvalidArgument'
-    content_type_not_put = 'InvalidArgument'; endpoint = 'InvalidArgument'; option_not_for_verb = 'InvalidArgument'
-    invalid_multipart = 'InvalidArgument'; invalid_header = 'InvalidArgument'; invalid_url = 'InvalidArgument'
-    MissingCustomerKey = 'InvalidArgument'
-    credentials_expire_first = 'InvalidOperation'; signing = 'InvalidOperation'
-    # the module wrote a line the program could not read: a bug here, not the caller's fault
-    invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'; invalid_field = 'InvalidData'
-    # the module's own: the program is missing, cannot start, or misbehaves
-    BinaryNotFound = 'ObjectNotFound'; BinaryNotStarted = 'InvalidOperation'; ProcessFailed = 'InvalidOperation'
-    ProtocolError = 'InvalidData'
+    unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'; credentials_expire_first = 'InvalidOperation'
+    signing = 'InvalidOperation'; invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'
+    invalid_field = 'InvalidData'; BinaryNotFound = 'ObjectNotFound'; BinaryNotStarted = 'PermissionDenied'
+    ProcessFailed = 'InvalidOperation'; ProtocolError = 'InvalidData'
 }
 
 function New-S3PreSignError {
-    # ErrorId = the protocol code, so callers can test FullyQualifiedErrorId -like 'expiry_in_past,*'.
+    # ErrorId = the code, so that scripts can test FullyQualifiedErrorId -like 'expiry_in_past,*'.
     param([string]$Code, [string]$Message, [object]$Target)
-    $category = $S3PreSignCategories[$Code]
-    if (-not $category) { $category = 'NotSpecified' }
-    $exception = if ($category -eq 'InvalidArgument') { [System.ArgumentException]::new($Message) }
-    else { [System.InvalidOperationException]::new($Message) }
+    $category = if ($S3PreSignCategories[$Code]) { $S3PreSignCategories[$Code] } else { 'InvalidArgument' }
+    $exception = if ($category -eq 'InvalidArgument') { [System.ArgumentException]::new($Message) } else { [System.InvalidOperationException]::new($Message) }
     [System.Management.Automation.ErrorRecord]::new($exception, $Code, $category, $Target)
 }
 
-# The output type S3PreSign.PresignedUrl and the parsed result line S3PreSign.BatchResult, emitted the first
-# time a pipeline needs them and then shared by every runspace of the process through an AppDomain slot:
-# they hold data only (no script), so unlike PowerShell classes they have no runspace affinity. Change
-# the slot's name whenever their shape changes, or a session that imported an older module keeps the old.
-$S3PreSignTypesSlot = 'S3PreSign.Types.2'
-
-function Write-S3PreSignIL {
-    # Emits IL written as text, one instruction per line: an OpCodes field name (Ldarg_0, Stfld, ...),
-    # alone or with an operand that is a name in $Operands (a field, method, local, label...) or a whole
-    # number; "name:" marks the label $Operands[name]; "#" starts a comment. All of the module's IL goes
-    # through the one Emit call site below: each call site costs PowerShell milliseconds the first time
-    # it runs, and a pipeline's first URL includes making these types.
-    param([System.Reflection.Emit.ILGenerator]$IL, [hashtable]$Operands, [string]$Code)
-    foreach ($line in $Code.Split([char]10)) {
-        $words = $line.Split('#')[0].Split(' ', [System.StringSplitOptions]::RemoveEmptyEntries)
-        if ($words.Length -eq 0) { continue }
-        if ($words[0].EndsWith(':')) { $IL.MarkLabel($Operands[$words[0].TrimEnd(':')]); continue }
-        $opcode = $Operands[$words[0]]
-        if ($null -eq $opcode) {
-            $opcode = [System.Reflection.Emit.OpCodes].GetField($words[0]).GetValue($null)
-            $Operands[$words[0]] = $opcode
-        }
-        if ($words.Length -eq 1) { $IL.Emit($opcode); continue }
-        $operand = if ($Operands.ContainsKey($words[1])) { $Operands[$words[1]] } else { [int]$words[1] }
-        $IL.Emit($opcode, $operand)
-    }
-}
-
-function Get-S3PreSignTypes {
-    $types = [System.AppDomain]::CurrentDomain.GetData($S3PreSignTypesSlot)
-    if ($null -ne $types) { return , $types }
-
-    $assembly = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly(
-        [System.Reflection.AssemblyName]::new('S3PreSign.Types'), [System.Reflection.Emit.AssemblyBuilderAccess]::Run)
-    $module = $assembly.DefineDynamicModule('S3PreSign.Types')
-    $classAttributes = [System.Reflection.TypeAttributes]'Public, Sealed, Class'
-    $public = [System.Reflection.FieldAttributes]::Public
-
-    # What Get-S3PreSignedURL emits, in this property order. Fields are what PowerShell, Export-Csv and
-    # ConvertTo-Json show as properties; all times are UTC.
-    $url = $module.DefineType('S3PreSign.PresignedUrl', $classAttributes)
-    $urlFields = @{}
-    foreach ($field in @(
-            @('Bucket', [string]), @('Key', [string]), @('Verb', [string]), @('Url', [string]),
-            @('ExpiresAt', [datetime]), @('EffectiveExpiresAt', [datetime]), @('CredentialExpiresAt', [Nullable[datetime]]),
-            @('SignedAt', [datetime]), @('ExpiresInSeconds', [long]), @('Region', [string]), @('VersionId', [string]),
-            @('ContentType', [string]), @('Headers', [string]), @('UploadId', [string]), @('PartNumber', [Nullable[int]]),
-            @('Curl', [string]), @('InvokeWebRequest', [string]))) {
-        $urlFields[$field[0]] = $url.DefineField($field[0], $field[1], $public)
-    }
-    $urlConstructor = $url.DefineDefaultConstructor([System.Reflection.MethodAttributes]::Public)
-
-    # One result line as docs/protocol.md defines it. Fields the module does not know are ignored, as the
-    # protocol asks ("only ever grows by adding fields").
-    $result = $module.DefineType('S3PreSign.BatchResult', $classAttributes)
-    $jsonName = [System.Text.Json.Serialization.JsonPropertyNameAttribute].GetConstructor([type[]]@([string]))
-    $fields = @{}
-    foreach ($field in @(
-            @('Type', [string], 'type'), @('Line', [long], 'line'), @('Bucket', [string], 'bucket'), @('Key', [string], 'key'),
-            @('Verb', [string], 'verb'), @('Url', [string], 'url'), @('Region', [string], 'region'),
-            @('SignedAt', [datetime], 'signed_at'), @('ExpiresAt', [datetime], 'expires_at'),
-            @('ExpiresInSeconds', [long], 'expires_in_seconds'), @('CredentialsExpireAt', [Nullable[datetime]], 'credentials_expire_at'),
-            @('EffectiveExpiresAt', [datetime], 'effective_expires_at'), @('VersionId', [string], 'version_id'),
-            @('ContentType', [string], 'content_type'), @('Headers', [System.Collections.Generic.Dictionary[string, string]], 'headers'),
-            @('Curl', [string], 'curl'), @('InvokeWebRequest', [string], 'invoke_web_request'),
-            @('Warnings', [string[]], 'warnings'), @('Code', [string], 'code'), @('Message', [string], 'message'))) {
-        $builder = $result.DefineField($field[0], $field[1], $public)
-        $builder.SetCustomAttribute([System.Reflection.Emit.CustomAttributeBuilder]::new($jsonName, [object[]]@($field[2])))
-        $fields[$field[0]] = $builder
-    }
-    $null = $result.DefineDefaultConstructor([System.Reflection.MethodAttributes]::Public)
-    $methodAttributes = [System.Reflection.MethodAttributes]'Public, HideBySig'
-    $staticAttributes = [System.Reflection.MethodAttributes]'Public, HideBySig, Static'
-
-    # The operands the IL below names.
-    $toPresignedUrl = $result.DefineMethod('ToPresignedUrl', $methodAttributes, $url, [type[]]@())
-    $t = [type]::MakeGenericMethodParameter(0)
-    $operands = @{
-        newUrl = $urlConstructor; toPresignedUrl = $toPresignedUrl; empty = ''; url = 'url'
-        stringEquals = [string].GetMethod('op_Equality', [type[]]@([string], [string]))
-        headerCount = [System.Collections.Generic.Dictionary[string, string]].GetMethod('get_Count')
-        blockCopy = [System.Buffer].GetMethod('BlockCopy')
-        # Array.IndexOf<byte>(byte[] array, byte value, int startIndex, int count): vectorized
-        indexOfByte = [System.Array].GetMethod('IndexOf', 1, [type[]]@($t.MakeArrayType(), $t, [int], [int])).MakeGenericMethod([byte])
-    }
-    foreach ($name in $fields.Keys) { $operands['result.' + $name] = $fields[$name] }
-    foreach ($name in $urlFields.Keys) { $operands['url.' + $name] = $urlFields[$name] }
-
-    # PresignedUrl ToPresignedUrl(): a new PresignedUrl with the fields copied over, Headers = "". UploadId
-    # and PartNumber are not in results: the script sets them from what it sent.
-    $il = $toPresignedUrl.GetILGenerator()
-    Write-S3PreSignIL $il $operands @'
-        Newobj newUrl
-        Dup
-        Ldarg_0
-        Ldfld result.Bucket
-        Stfld url.Bucket
-        Dup
-        Ldarg_0
-        Ldfld result.Key
-        Stfld url.Key
-        Dup
-        Ldarg_0
-        Ldfld result.Verb
-        Stfld url.Verb
-        Dup
-        Ldarg_0
-        Ldfld result.Url
-        Stfld url.Url
-        Dup
-        Ldarg_0
-        Ldfld result.ExpiresAt
-        Stfld url.ExpiresAt
-        Dup
-        Ldarg_0
-        Ldfld result.EffectiveExpiresAt
-        Stfld url.EffectiveExpiresAt
-        Dup
-        Ldarg_0
-        Ldfld result.CredentialsExpireAt
-        Stfld url.CredentialExpiresAt
-        Dup
-        Ldarg_0
-        Ldfld result.SignedAt
-        Stfld url.SignedAt
-        Dup
-        Ldarg_0
-        Ldfld result.ExpiresInSeconds
-        Stfld url.ExpiresInSeconds
-        Dup
-        Ldarg_0
-        Ldfld result.Region
-        Stfld url.Region
-        Dup
-        Ldarg_0
-        Ldfld result.VersionId
-        Stfld url.VersionId
-        Dup
-        Ldarg_0
-        Ldfld result.ContentType
-        Stfld url.ContentType
-        Dup
-        Ldarg_0
-        Ldfld result.Curl
-        Stfld url.Curl
-        Dup
-        Ldarg_0
-        Ldfld result.InvokeWebRequest
-        Stfld url.InvokeWebRequest
-        Dup
-        Ldstr empty
-        Stfld url.Headers
-        Ret
-'@
-
-    # static int ToOutput(BatchResult[] results, int start, long line, long sent, bool asString, object[] output):
-    # from results[start] on, while each is a plain URL result ("url", no warning, no header) for the
-    # next line (line, line + 1, ... up to sent), puts its PresignedUrl (or its URL) in output[0], [1], ...
-    # and returns how many. Everything else is left to the script, which checks it as the protocol says.
-    $il = $result.DefineMethod('ToOutput', $staticAttributes, [int],
-        [type[]]@($result.MakeArrayType(), [int], [long], [long], [bool], [object[]])).GetILGenerator()
-    $operands['i'] = $il.DeclareLocal([int])
-    $operands['n'] = $il.DeclareLocal([int])
-    $operands['r'] = $il.DeclareLocal($result)
-    foreach ($label in 'loop', 'done', 'noWarnings', 'noHeaders', 'asObject', 'store') { $operands[$label] = $il.DefineLabel() }
-    $operands['argOutput'] = [byte]5
-    $operands['argAsString'] = [byte]4
-    $operands['argLine'] = [byte]2
-    Write-S3PreSignIL $il $operands @'
-        Ldarg_1                       # i = start; n = 0
-        Stloc i
-        Ldc_I4_0
-        Stloc n
-    loop:
-        Ldloc i                       # if (i >= results.Length) break
-        Ldarg_0
-        Ldlen
-        Conv_I4
-        Bge done
-        Ldarg_0                       # r = results[i]; if (r == null) break
-        Ldloc i
-        Ldelem_Ref
-        Stloc r
-        Ldloc r
-        Brfalse done
-        Ldarg_2                       # if (line > sent) break
-        Ldarg_3
-        Bgt done
-        Ldloc r                       # if (r.Line != line) break
-        Ldfld result.Line
-        Ldarg_2
-        Bne_Un done
-        Ldloc r                       # if (r.Type != "url") break
-        Ldfld result.Type
-        Ldstr url
-        Call stringEquals
-        Brfalse done
-        Ldloc r                       # if (r.Warnings != null && r.Warnings.Length != 0) break
-        Ldfld result.Warnings
-        Brfalse noWarnings
-        Ldloc r
-        Ldfld result.Warnings
-        Ldlen
-        Brtrue done
-    noWarnings:
-        Ldloc r                       # if (r.Headers != null && r.Headers.Count != 0) break
-        Ldfld result.Headers
-        Brfalse noHeaders
-        Ldloc r
-        Ldfld result.Headers
-        Callvirt headerCount
-        Brtrue done
-    noHeaders:
-        Ldarg_S argOutput             # output[n] = asString ? r.Url : r.ToPresignedUrl()
-        Ldloc n
-        Ldarg_S argAsString
-        Brfalse asObject
-        Ldloc r
-        Ldfld result.Url
-        Br store
-    asObject:
-        Ldloc r
-        Call toPresignedUrl
-    store:
-        Stelem_Ref
-        Ldloc n                       # n++; i++; line++
-        Ldc_I4_1
-        Add
-        Stloc n
-        Ldloc i
-        Ldc_I4_1
-        Add
-        Stloc i
-        Ldarg_2
-        Ldc_I4_1
-        Conv_I8
-        Add
-        Starg_S argLine
-        Br loop
-    done:
-        Ldloc n
-        Ret
-'@
-
-    # static int ToJsonArray(byte[] lines, int length, byte[] json): json = "[" + the first length bytes
-    # of lines, each line end (\n) made a comma + "]", for one System.Text.Json call per chunk of result
-    # lines. Returns its length; lines is left as it is. (Array.IndexOf<byte> is vectorized.)
-    $il = $result.DefineMethod('ToJsonArray', $staticAttributes, [int], [type[]]@([byte[]], [int], [byte[]])).GetILGenerator()
-    $operands['at'] = $il.DeclareLocal([int])
-    foreach ($label in 'loop', 'done') { $operands[$label] = $il.DefineLabel() }
-    Write-S3PreSignIL $il $operands @'
-        Ldarg_2                       # json[0] = '['
-        Ldc_I4_0
-        Ldc_I4 91
-        Stelem_I1
-        Ldarg_0                       # Buffer.BlockCopy(lines, 0, json, 1, length)
-        Ldc_I4_0
-        Ldarg_2
-        Ldc_I4_1
-        Ldarg_1
-        Call blockCopy
-        Ldc_I4_1                      # at = 1
-        Stloc at
-    loop:
-        Ldarg_2                       # at = Array.IndexOf(json, (byte)'\n', at, length + 1 - at)
-        Ldc_I4 10
-        Ldloc at
-        Ldarg_1
-        Ldc_I4_1
-        Add
-        Ldloc at
-        Sub
-        Call indexOfByte
-        Stloc at
-        Ldloc at                      # if (at < 0) break
-        Ldc_I4_0
-        Blt done
-        Ldarg_2                       # json[at] = ','
-        Ldloc at
-        Ldc_I4 44
-        Stelem_I1
-        Br loop
-    done:
-        Ldarg_2                       # json[length + 1] = ']'; return length + 2
-        Ldarg_1
-        Ldc_I4_1
-        Add
-        Ldc_I4 93
-        Stelem_I1
-        Ldarg_1
-        Ldc_I4_2
-        Add
-        Ret
-'@
-
-    $null = $url.CreateType()
-    $resultType = $result.CreateType()
-    $options = [System.Text.Json.JsonSerializerOptions]::new()
-    $options.IncludeFields = $true
-    $types = @{ Result = $resultType; ResultArray = $resultType.MakeArrayType(); JsonOptions = $options }
-    [System.AppDomain]::CurrentDomain.SetData($S3PreSignTypesSlot, $types)
-    , $types
-}
-
-function Get-S3PreSignStderr {
-    # The child's standard error, with the secrets it was given masked, should it ever quote one.
-    param([hashtable]$Batch)
-    if (-not $Batch.StderrTask.Wait(5000)) { return '' }
-    $text = $Batch.StderrTask.Result.Trim()
-    foreach ($secret in $Batch.Secrets) { $text = $text.Replace($secret, '***') }
-    $text
-}
-
-function Stop-S3PreSignBatch {
-    # The child ended without answering everything, or with an exit code no result explains.
-    param([hashtable]$Batch, [string]$What)
-    $process = $Batch.Process
-    if (-not $process.WaitForExit(5000)) { $process.Kill($true); $process.WaitForExit() }
-    $stderr = Get-S3PreSignStderr $Batch
-    if (-not $stderr) { $stderr = '(nothing on standard error)' }
-    $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProcessFailed' "s3presign $What (exit code $($process.ExitCode)): $stderr" $null))
-}
-
-function Stop-S3PreSignProtocol {
-    # (Messages name lines, never quote whole results: a result's URL may hold a session token.)
-    param([hashtable]$Batch, [string]$What)
-    $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError 'ProtocolError' "s3presign does not speak protocol 1 as this module expects: it wrote $What" $null))
-}
-
-function Stop-S3PreSignWriting {
-    # Writing a request failed: the child is gone (e.g. a setup failure). Its own last words explain why
-    # better than EPIPE: emit what it answered, then fail with its standard error.
-    param([hashtable]$Batch, [System.Management.Automation.ErrorRecord]$Failure)
-    Receive-S3PreSignResult $Batch 2 0
-    Stop-S3PreSignBatch $Batch "stopped reading requests ($($Failure.Exception.Message))"
-}
-
-function Receive-S3PreSignResult {
-    # Reads result lines and emits them, for Get-S3PreSignedURL, whose state is in $Batch (Sent and
-    # Written must be current; Answered and ReadTask are updated here). $WaitFor says how long to go on:
-    #   0: only what has already arrived (never blocks);
-    #   1: also wait until $Needed more request bytes fit under MaxUnanswered (or none is unanswered);
-    #   2: until the child's stdout ends (after stdin was closed, or the child died);
-    #   3: until every request sent so far is answered.
-    # The caller flushes stdin before waiting: waiting for answers to requests still in the buffer would hang.
-    # Called once per chunk of results (whatever one read brought): the per-result work is in ToOutput.
-    param([hashtable]$Batch, [int]$WaitFor, [int]$Needed)
-    $readTask = $Batch.ReadTask
-    $answered = $Batch.Answered
-    $sent = $Batch.Sent
-    $ends = $Batch.Ends
-    $mask = $Batch.Mask
-    $resultType = $Batch.ResultType
-    $output = $Batch.Output
-    try {
-        while (-not $Batch.Eof) {
-            if (-not $readTask.IsCompleted) {
-                if ($WaitFor -eq 0) { break }
-                if ($answered -eq $sent) { if ($WaitFor -ne 2) { break } }
-                elseif ($WaitFor -eq 1 -and $Batch.Written - $ends[$answered -band $mask] + $Needed -le $Batch.MaxUnanswered) { break }
-                while (-not $readTask.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
-            }
-            # $buffer holds the start of a line that came earlier ($Batch.Kept bytes), then what was just read.
-            $count = $readTask.Result
-            $buffer = $Batch.Buffer
-            $end = $Batch.Kept + $count
-            if ($count -eq 0) {
-                $Batch.Eof = $true
-                $last = $end   # a last line without a line end is a line too
-            } else {
-                $last = [Array]::LastIndexOf[byte]($buffer, 10, $end - 1, $count)
-                if ($last -lt 0) {
-                    # No line end yet: keep it all, with room to read on (a line may be longer than a read).
-                    if ($buffer.Length - $end -lt 16KB) {
-                        $grown = [byte[]]::new(2 * $buffer.Length)
-                        [Array]::Copy($buffer, $grown, $end)
-                        $buffer = $grown
-                        $Batch.Buffer = $grown
-                    }
-                    $Batch.Kept = $end
-                    $readTask = $Batch.Stdout.ReadAsync($buffer, $end, $buffer.Length - $end)
-                    $Batch.ReadTask = $readTask
-                    continue
-                }
-            }
-
-            if ($last -gt 0) {
-                # The complete lines as one JSON array, parsed in one call. If that fails, line by line, to
-                # emit what precedes the line that is not a result.
-                if ($Batch.Json.Length -lt $last + 2) { $Batch.Json = [byte[]]::new(2 * $buffer.Length + 2) }
-                $results = $null
-                try {
-                    $json = [System.IO.MemoryStream]::new($Batch.Json, 0, $resultType::ToJsonArray($buffer, $last, $Batch.Json), $false)
-                    $results = [System.Text.Json.JsonSerializer]::Deserialize($json, $Batch.ResultArrayType, $Batch.JsonOptions)
-                } catch { $results = $null }
-                $bad = $null
-                if ($null -eq $results) {
-                    $results = [System.Collections.Generic.List[object]]::new()
-                    foreach ($line in [System.Text.Encoding]::UTF8.GetString($buffer, 0, $last).Split([char]10)) {
-                        $one = $null
-                        try { $one = [System.Text.Json.JsonSerializer]::Deserialize($line, $Batch.ResultType, $Batch.JsonOptions) } catch { $one = $null }
-                        if ($null -eq $one -or -not $one.Type) { $bad = $line; break }
-                        $results.Add($one)
-                    }
-                    $results = $results.ToArray()
-                }
-                if ($output.Length -lt $results.Length) { $output = [object[]]::new(2 * $results.Length); $Batch.Output = $output }
-                $i = 0
-                while ($i -lt $results.Length) {
-                    # Plain URL results, as many as come in a row, in one call and one WriteObject.
-                    $n = $resultType::ToOutput($results, $i, $answered + 1, $sent, $Batch.AsString, $output)
-                    if ($n) {
-                        if ($null -ne $Batch.Parts -and -not $Batch.AsString) {
-                            # An upload's URLs: which upload and part each is for (results do not say).
-                            for ($j = 0; $j -lt $n; $j++) {
-                                $output[$j].UploadId = $Batch.UploadId
-                                $output[$j].PartNumber = $Batch.Parts[($answered + 1 + $j) -band $mask]
-                            }
-                        }
-                        $answered += $n
-                        $i += $n
-                        $Batch.Answered = $answered
-                        $Batch.Cmdlet.WriteObject([System.ArraySegment[object]]::new($output, 0, $n), $true)
-                        if ($i -eq $results.Length) { break }
-                    }
-                    # Anything else, checked as the protocol says.
-                    $r = $results[$i]
-                    $i++
-                    if ($null -eq $r -or -not $r.Type) {
-                        $bad = [System.Text.Encoding]::UTF8.GetString($buffer, 0, $last).Split([char]10)[$i - 1]
-                        break
-                    }
-                    if ($r.Type -eq 'fatal') {
-                        # Setup failure: nothing can be signed. The program's message already names -Region etc.; an
-                        # SSE-C key it could not use is named as the caller gave it.
-                        $message = $r.Message.Replace('the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '-ServerSideEncryptionCustomerProvidedKey')
-                        foreach ($secret in $Batch.Secrets) { $message = $message.Replace($secret, '***') }
-                        $Batch.Cmdlet.ThrowTerminatingError((New-S3PreSignError $r.Code $message $null))
-                    }
-                    if ($answered -ge $sent) { Stop-S3PreSignProtocol $Batch "an answer (line $($r.Line)) to a request that was not sent" }
-                    $answered++
-                    $Batch.Answered = $answered
-                    if ($r.Line -ne $answered) { Stop-S3PreSignProtocol $Batch "line $($r.Line) where line $answered was expected" }
-                    if ($r.Type -eq 'error') {
-                        $message = $r.Message
-                        foreach ($secret in $Batch.Secrets) { $message = $message.Replace($secret, '***') }
-                        $Batch.Cmdlet.WriteError((New-S3PreSignError $r.Code $message $Batch.Targets[$answered -band $mask]))
-                        continue
-                    }
-                    if ($r.Type -ne 'url') { Stop-S3PreSignProtocol $Batch "a result of unknown type '$($r.Type)' (line $($r.Line))" }
-                    # Each distinct warning once per pipeline: a run-wide warning would otherwise repeat for every URL.
-                    if ($r.Warnings) { foreach ($warning in $r.Warnings) { if ($Batch.Warned.Add($warning)) { $Batch.Cmdlet.WriteWarning($warning) } } }
-                    if ($Batch.AsString) { $Batch.Cmdlet.WriteObject($r.Url); continue }
-                    $url = $r.ToPresignedUrl()
-                    if ($null -ne $Batch.Parts) { $url.UploadId = $Batch.UploadId; $url.PartNumber = $Batch.Parts[$answered -band $mask] }
-                    # "Name: value", one per line: flat for Export-Csv, unambiguous even if a value has ';'.
-                    if ($r.Headers -and $r.Headers.Count) {
-                        $url.Headers = @(foreach ($header in $r.Headers.GetEnumerator()) { $header.Key + ': ' + $header.Value }) -join "`n"
-                    }
-                    $Batch.Cmdlet.WriteObject($url)
-                }
-                if ($null -ne $bad) {
-                    Stop-S3PreSignProtocol $Batch "a line that is not a result: $($bad.Substring(0, [Math]::Min(100, $bad.Length)))"
-                }
-            }
-            if ($Batch.Eof) {
-                if ($answered -lt $sent) { Stop-S3PreSignBatch $Batch "stopped before answering $($sent - $answered) request(s)" }
-            } else {
-                # Keep what follows the last line end, and read on.
-                $Batch.Kept = $end - $last - 1
-                if ($Batch.Kept) { [System.Buffer]::BlockCopy($buffer, $last + 1, $buffer, 0, $Batch.Kept) }
-                $readTask = $Batch.Stdout.ReadAsync($buffer, $Batch.Kept, $buffer.Length - $Batch.Kept)
-                $Batch.ReadTask = $readTask
-            }
-        }
-    } finally {
-        $Batch.Answered = $answered
-    }
-}
-
-function Send-S3PreSignPart {
-    # Get-S3PreSignedURL's process block in an upload's pipeline: writes one request line per key and part
-    # number, as the process block does for keys, and remembers each line's part for its result. $Batch has
-    # the state (Sent and Written current); Flushed says whether stdin was flushed.
-    param([hashtable]$Batch, [object]$Keys, [string]$Fields, [object]$Target, [object]$PartNumber)
-    $partList = $Batch.FixedParts
-    if ($null -eq $partList) {
-        # What the pipeline gave (see the parameter): a number or text is the part number when -Key is on the
-        # command line, and a number is one with -UploadId too (the key must then come from -Key: without it,
-        # s3presign reports missing_key). An object gives its PartNumber property.
-        if ($PartNumber -is [string] -or $PartNumber -is [ValueType]) {
-            if ($Batch.KeyGiven) { $partList = ConvertTo-S3PreSignPart $PartNumber }
-            elseif ($PartNumber -isnot [string] -and $Batch.UploadId) { $partList = ConvertTo-S3PreSignPart $PartNumber; $Keys = '' }
-        } elseif ($null -ne $PartNumber) {
-            $partProperty = $PartNumber.PSObject.Properties['PartNumber']
-            if ($partProperty -and $null -ne $partProperty.Value) { $partList = ConvertTo-S3PreSignPart $partProperty.Value }
-        }
-    }
-    $heads = $Batch.PlainHeads   # (not `$heads = if ...`: that would make a one-item array its item)
-    if ($null -ne $partList) { $heads = $partList.Heads }
-    $mask = $Batch.Mask
-    $Batch.Flushed = $false
-    foreach ($k in $Keys) {
-        $tail = [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + $Fields
-        for ($j = 0; $j -lt $heads.Length; $j++) {
-            $request = $heads[$j] + $tail
-            $bytes = $request.Length + 1
-            if ($Batch.Written - $Batch.Ends[$Batch.Answered -band $mask] + $bytes -gt $Batch.MaxUnanswered -and $Batch.Answered -lt $Batch.Sent) {
-                try { $Batch.Stdin.Flush() } catch { Stop-S3PreSignWriting $Batch $_ }
-                $Batch.Flushed = $true
-                Receive-S3PreSignResult $Batch 1 $bytes
-            }
-            try { $Batch.Stdin.WriteLine($request) } catch { Stop-S3PreSignWriting $Batch $_ }
-            $sent = ++$Batch.Sent
-            $Batch.Written += $bytes
-            $Batch.Ends[$sent -band $mask] = $Batch.Written
-            # Without piped input, an error points at the part number (or the key, for a line without one).
-            $Batch.Targets[$sent -band $mask] = if ($null -ne $Target) { $Target } elseif ($null -ne $partList) { $partList.Values[$j] } else { $k }
-            $Batch.Parts[$sent -band $mask] = if ($null -ne $partList) { $partList.Numbers[$j] }
-        }
-    }
+function Resolve-S3PreSignBinary {
+    # $env:S3PRESIGN_BIN, else the copy shipped in bin/<os>-<arch>/ (the release layout), else PATH. Without
+    # $Cmdlet (tab completion): the path or nothing, never an error.
+    param([System.Management.Automation.PSCmdlet]$Cmdlet)
+    $exe = if ($IsWindows) { 's3presign.exe' } else { 's3presign' }
+    $configured = [System.Environment]::GetEnvironmentVariable('S3PRESIGN_BIN')
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+    $bundled = [System.IO.Path]::Combine($PSScriptRoot, 'bin', "$os-$arch", $exe)
+    $path = if ($configured) { if ($Cmdlet) { $Cmdlet.GetUnresolvedProviderPathFromPSPath($configured) } else { $configured } }
+    elseif ([System.IO.File]::Exists($bundled)) { $bundled }
+    else { (Get-Command -Name s3presign -CommandType Application -ErrorAction Ignore | Select-Object -First 1).Source }
+    if ($path -and [System.IO.File]::Exists($path)) { return $path }
+    if (-not $Cmdlet) { return }
+    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' $(if ($configured) { "`$env:S3PRESIGN_BIN is set to '$configured', but there is no file there. Point it at a built s3presign program (cargo build --release; target/release/$exe) or remove it to use the copy in the module or on PATH." }
+            else { "The s3presign program was not found. Build it with 'cargo build --release', then set `$env:S3PRESIGN_BIN to the built file (target/release/$exe), copy it to '$bundled', or install it on PATH (cargo install --path .)." }) $configured))
 }
 
 function Format-S3PreSignInstant {
-    # RFC 3339 UTC to the second; Local and Unspecified times are taken as local time.
-    param([datetime]$Value)
-    if ($Value.Kind -ne [System.DateTimeKind]::Utc) { $Value = $Value.ToUniversalTime() }
-    $Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
-}
-
-function Add-S3PreSignSession {
-    # For every command of the module: appends the session flags (profile, region, endpoint, signing time...)
-    # from the caller's bound parameters, and puts explicit keys and an SSE-C key in the child's environment: never on its
-    # command line (visible to `ps`). Values go as --flag=value, so one that starts with '-' is no flag.
-    param([System.Collections.Generic.List[string]]$Arguments, [System.Diagnostics.ProcessStartInfo]$StartInfo,
-        [System.Collections.IDictionary]$Bound, [System.Management.Automation.PSCmdlet]$Cmdlet)
-    if ($Bound['ProfileName']) { $Arguments.Add('--profile=' + $Bound['ProfileName']) }
-    if ($Bound['ProfileLocation']) { $Arguments.Add('--credentials-file=' + $Cmdlet.GetUnresolvedProviderPathFromPSPath($Bound['ProfileLocation'])) }
-    if ($Bound['Region']) { $Arguments.Add('--region=' + $Bound['Region']) }
-    if ($Bound['EndpointUrl']) { $Arguments.Add('--endpoint-url=' + $Bound['EndpointUrl']) }
-    if ($Bound['ForcePathStyle']) { $Arguments.Add('--path-style') }
-    if ($Bound['UseAccelerateEndpoint']) { $Arguments.Add('--accelerate') }
-    if ($Bound['UseDualstackEndpoint']) { $Arguments.Add('--dualstack') }
-    if ($Bound['Protocol'] -eq 'HTTP') { $Arguments.Add('--http') }
-    if ($Bound.ContainsKey('StartTime')) { $Arguments.Add('--start-time=' + (Format-S3PreSignInstant $Bound['StartTime'])) }
-    if ($Bound['StrictExpiry']) { $Arguments.Add('--strict-expiry') }
-    if ($Bound['AccessKey']) {
-        # Explicit keys replace whatever the environment would have chosen, including an inherited
-        # profile or session token (a token of other keys would spoil the signature).
-        $StartInfo.Environment['AWS_ACCESS_KEY_ID'] = $Bound['AccessKey']
-        $StartInfo.Environment['AWS_SECRET_ACCESS_KEY'] = $Bound['SecretKey']
-        if ($Bound['SessionToken']) { $StartInfo.Environment['AWS_SESSION_TOKEN'] = $Bound['SessionToken'] }
-        else { [void]$StartInfo.Environment.Remove('AWS_SESSION_TOKEN') }
-        [void]$StartInfo.Environment.Remove('AWS_SECURITY_TOKEN')
-        [void]$StartInfo.Environment.Remove('AWS_PROFILE')
-    }
-    if ($Bound['ServerSideEncryptionCustomerProvidedKey']) {
-        # SSE-C: s3presign reads the key from the variable named here, which only the child's environment has.
-        $StartInfo.Environment['S3PRESIGN_SSE_CUSTOMER_KEY'] = $Bound['ServerSideEncryptionCustomerProvidedKey']
-        $Arguments.AddRange([string[]]('--sse-customer-key', 'env:S3PRESIGN_SSE_CUSTOMER_KEY'))
-        if ($Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) { $Arguments.Add('--sse-customer-key-md5=' + $Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) }
-    }
-}
-
-function ConvertTo-S3PreSignPart {
-    # Part numbers (one value or a list) as Get-S3PreSignedURL's request line heads: Heads[i] starts the line
-    # for Values[i], Numbers[i] is its number for the result (or $null). Whole numbers go as JSON numbers,
-    # anything else as text, for s3presign to judge: it reports what is not a part number 1-10000 as that
-    # line's invalid_multipart error, as it would any other bad input.
+    # RFC 3339 UTC to the second, whatever the culture; Local and Unspecified times are taken as local.
     param([object]$Value)
-    $values = [object[]]@(foreach ($item in $Value) { $item })
-    if ($values.Length -eq 0) { $values = [object[]]@($null) }
-    $heads = [string[]]::new($values.Length)
-    $numbers = [object[]]::new($values.Length)
-    $number = 0
-    for ($i = 0; $i -lt $values.Length; $i++) {
-        $item = $values[$i]
-        $heads[$i] = if ($item -is [int] -or $item -is [long]) { '{"part_number":' + $item + ',"key":"' }
-        elseif ($null -eq $item) { '{"part_number":null,"key":"' }
-        else { '{"part_number":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$item).ToString() + '","key":"' }
-        if ([int]::TryParse([string]$item, [System.Globalization.NumberStyles]::Integer, [cultureinfo]::InvariantCulture, [ref]$number)) {
-            $numbers[$i] = $number
+    if ($null -eq $Value -or $Value -eq '') { return $null }
+    if ($Value -is [string]) { $Value = [System.DateTimeOffset]::Parse($Value, [cultureinfo]::InvariantCulture).UtcDateTime }
+    ([datetime]$Value).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", [cultureinfo]::InvariantCulture)
+}
+
+function Add-S3PreSignFlag {
+    # Appends the flags of the bound parameters that the table names. AWS.Tools takes '' and $null as not given.
+    param([System.Collections.Generic.List[string]]$Arguments, [System.Collections.IDictionary]$Bound, [System.Management.Automation.PSCmdlet]$Cmdlet)
+    foreach ($name in $S3PreSignFlags.Keys) {
+        $value = $Bound[$name]
+        if ($null -eq $value -or $value -eq '') { continue }
+        $flag, $kind = $S3PreSignFlags[$name]
+        switch ($kind) {
+            'text' { $Arguments.Add("$flag=$value") }
+            'upper' { $Arguments.Add("$flag=$($value.ToUpperInvariant())") }
+            'switch' { if ($value) { $Arguments.Add($flag) } }
+            'http' { if ($value -eq 'HTTP') { $Arguments.Add($flag) } }
+            'instant' { $Arguments.Add("$flag=$(Format-S3PreSignInstant $value)") }
+            'path' { $Arguments.Add("$flag=$($Cmdlet.GetUnresolvedProviderPathFromPSPath($value))") }
+            'range' { $Arguments.Add("$flag=$($value[0]),$($value[1])") }
+            'pairs' { foreach ($pair in $value.GetEnumerator()) { $Arguments.Add("$flag=$($pair.Key)=$($pair.Value)") } }
+            'headers' { foreach ($pair in $value.GetEnumerator()) { $Arguments.Add("$flag=$($pair.Key): $($pair.Value)") } }
+            'lifetime' {
+                # `-ExpiresIn 7d` arrives as the decimal 7 (PowerShell's d suffix); as a string it is "7d" again.
+                if ($value -is [timespan]) { $value = [long][Math]::Truncate($value.TotalSeconds) }
+                elseif ($value -is [decimal] -and -not ([string]$value).EndsWith('d', 'OrdinalIgnoreCase')) {
+                    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn got the decimal number $($value): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." $value))
+                } elseif ($value -isnot [string] -and $value -isnot [ValueType]) {
+                    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($value.GetType().Name)." $value))
+                }
+                $Arguments.Add("$flag=" + [string]$value)   # [string]: the typed text of a number argument
+            }
         }
     }
-    @{ Heads = $heads; Numbers = $numbers; Values = $values }
 }
 
-function Resolve-S3PreSignBinary {
-    # $env:S3PRESIGN_BIN, then the copy shipped in module/bin/<os>-<arch>/, then PATH.
-    # (.NET calls rather than Test-Path and Join-Path: a cmdlet's first use costs a fresh session ~0.15 s.)
-    param([System.Management.Automation.PSCmdlet]$Cmdlet)
-    $configured = [System.Environment]::GetEnvironmentVariable('S3PRESIGN_BIN')
-    if ($configured) {
-        $path = $Cmdlet.GetUnresolvedProviderPathFromPSPath($configured)
-        if ([System.IO.File]::Exists($path)) { return $path }
-        $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' (
-                    "`$env:S3PRESIGN_BIN is set to '$configured', but there is no file there. " +
-                    'Point it at a built s3presign program (cargo build --release; target/release/s3presign) or remove it ' +
-                    'to use the copy in the module or on PATH.') $configured))
+function Set-S3PreSignSecret {
+    # Credentials, region and SSE-C key, in AWS.Tools' order: -AccessKey/-SecretKey/-SessionToken, then
+    # -Credential, then -ProfileName, then $StoredAWSCredentials (Set-AWSCredential); -Region, then
+    # $StoredAWSRegion (Set-DefaultAWSRegion); else s3presign's own chain (environment, profile files).
+    # Secrets go into the child's environment only, and into $Run.Secrets, the one list messages are masked
+    # with. (No script variable ever holds a secret: Set-PSDebug -Trace 2 would print it.)
+    param([hashtable]$Run, [System.Collections.IDictionary]$Bound, [System.Management.Automation.PSCmdlet]$Cmdlet)
+    $environment = $Run.StartInfo.Environment
+    $stored = if (-not $Bound['ProfileName'] -and -not $Bound['AccessKey'] -and $null -eq $Bound['Credential']) { $Cmdlet.GetVariableValue('StoredAWSCredentials') }
+    if ($stored -is [string] -and $stored) { $Run.Arguments.Add("--profile=$stored"); $Run.Debug.Add("credentials: profile '$stored' from `$StoredAWSCredentials") }
+    elseif ($null -ne $stored -and $null -ne $stored.PSObject.Properties['Credentials']) { $stored = $stored.Credentials }
+    $source = if ($Bound['AccessKey']) { 'parameters' } elseif ($null -ne $Bound['Credential']) { '-Credential' } elseif ($null -ne $stored -and $stored -isnot [string]) { '$StoredAWSCredentials' }
+    if ($source) {
+        $keys = $from = if ($source -eq '-Credential') { $Bound['Credential'] } elseif ($source -ne 'parameters') { $stored }
+        if ($from) {
+            if (-not ($from.PSObject.Methods['GetCredentials'])) {
+                $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'no_credentials' "$source must be AWS credentials (an Amazon.Runtime.AWSCredentials object, or anything with a GetCredentials() method giving AccessKey, SecretKey and Token), not a $($from.GetType().Name)." $null))
+            }
+            $keys = $from.GetCredentials()
+        }
+        $environment['AWS_ACCESS_KEY_ID'] = if ($keys) { $keys.AccessKey } else { $Bound['AccessKey'] }
+        $environment['AWS_SECRET_ACCESS_KEY'] = if ($keys) { $keys.SecretKey } else { $Bound['SecretKey'] }
+        if ($environment['AWS_SECRET_ACCESS_KEY']) { $Run.Secrets.Add($environment['AWS_SECRET_ACCESS_KEY']) }
+        # Explicit keys replace whatever the environment would have chosen: a profile, another key's token.
+        foreach ($name in 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN', 'AWS_PROFILE') { [void]$environment.Remove($name) }
+        if (($keys -and $keys.Token) -or (-not $keys -and $Bound['SessionToken'])) {
+            $environment['AWS_SESSION_TOKEN'] = if ($keys) { $keys.Token } else { $Bound['SessionToken'] }
+            $Run.Secrets.Add($environment['AWS_SESSION_TOKEN'])
+        }
+        $Run.Debug.Add("credentials: access key $($environment['AWS_ACCESS_KEY_ID']) from $source")
+    } elseif ($Bound['ProfileName']) { $Run.Debug.Add("credentials: profile '$($Bound['ProfileName'])' from -ProfileName") }
+    elseif (-not $stored) { $Run.Debug.Add('credentials: s3presign''s chain (environment variables, AWS_PROFILE, the default profile)') }
+    $region = if (-not $Bound['Region']) { $Cmdlet.GetVariableValue('StoredAWSRegion') }
+    if ($region) { $Run.Arguments.Add("--region=$region") }
+    $Run.Debug.Add($(if ($Bound['Region']) { "region: $($Bound['Region']) from -Region" } elseif ($region) { "region: $region from `$StoredAWSRegion" } else { 'region: s3presign''s chain (AWS_REGION, the profile)' }))
+    if ($Bound['ServerSideEncryptionCustomerProvidedKey']) {
+        # s3presign reads the key from this variable; its MD5, if given, is checked here, so that a key given
+        # there by mistake never reaches a command line.
+        $environment['S3PRESIGN_SSE_CUSTOMER_KEY'] = $Bound['ServerSideEncryptionCustomerProvidedKey']
+        $Run.Secrets.Add($Bound['ServerSideEncryptionCustomerProvidedKey'])
+        $Run.Arguments.AddRange([string[]]('--sse-customer-key', 'env:S3PRESIGN_SSE_CUSTOMER_KEY'))
+        if ($Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) {
+            $Run.Secrets.Add($Bound['ServerSideEncryptionCustomerProvidedKeyMD5'])
+            $bytes = try { [Convert]::FromBase64String($Bound['ServerSideEncryptionCustomerProvidedKey']) } catch { $null }
+            if ($bytes -and [Convert]::ToBase64String([System.Security.Cryptography.MD5]::HashData($bytes)) -cne $Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) {
+                $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-ServerSideEncryptionCustomerProvidedKeyMD5 is not the MD5 of -ServerSideEncryptionCustomerProvidedKey: give the base64 MD5 of the key (or leave it out: s3presign computes it).' $null))
+            }
+        }
+    } elseif ($Bound['ServerSideEncryptionCustomerMethod'] -or $Bound['ServerSideEncryptionCustomerProvidedKeyMD5']) {
+        $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'MissingCustomerKey' '-ServerSideEncryptionCustomerMethod and -ServerSideEncryptionCustomerProvidedKeyMD5 go with -ServerSideEncryptionCustomerProvidedKey, the base64 of the 256-bit key: give it too.' $null))
     }
-    $os = if ($IsWindows) { 'windows' } elseif ($IsMacOS) { 'macos' } else { 'linux' }
-    $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
-    $exe = if ($IsWindows) { 's3presign.exe' } else { 's3presign' }
-    $bundled = [System.IO.Path]::Combine($PSScriptRoot, 'bin', "$os-$arch", $exe)
-    if ([System.IO.File]::Exists($bundled)) { return $bundled }
-    $command = Get-Command -Name s3presign -CommandType Application -ErrorAction Ignore | Select-Object -First 1
-    if ($command) { return $command.Source }
-    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotFound' (
-                "The s3presign program was not found. Build it from the s3presign sources with 'cargo build --release', " +
-                "then either set `$env:S3PRESIGN_BIN to the built file (target/release/$exe), copy it to '$bundled', " +
-                'or install it on PATH (cargo install --path .).') $null))
+}
+
+function Protect-S3PreSignText {
+    # Masks every secret of the run in text that came from the child: the one place masking happens.
+    param([hashtable]$Run, [string]$Text)
+    if ($Run.Secrets.Count -and $Text) {
+        # One pattern of every secret, built and used in one expression: never held in a variable.
+        $Text = [regex]::Replace($Text, [string]::Join('|', $Run.Secrets.ConvertAll([Converter[string, string]][regex]::Escape)), '***')
+    }
+    $Text
+}
+
+function Start-S3PreSignRun {
+    # Starts s3presign for one pipeline. $Arguments is the subcommand and its own flags; the bound parameters
+    # add theirs (the table), the credentials and the secrets. Returns the run's state.
+    param([System.Management.Automation.PSCmdlet]$Cmdlet, [string[]]$Arguments, [System.Collections.IDictionary]$Bound, [scriptblock]$Convert)
+    $binary = Resolve-S3PreSignBinary $Cmdlet
+    $run = @{
+        Cmdlet = $Cmdlet; Arguments = [System.Collections.Generic.List[string]]$Arguments; Secrets = [System.Collections.Generic.List[string]]::new()
+        Debug = [System.Collections.Generic.List[string]]::new(); StartInfo = [System.Diagnostics.ProcessStartInfo]::new($binary)
+        Targets = [System.Collections.Generic.Queue[object]]::new(); Ends = [System.Collections.Generic.Queue[long]]::new()
+        Written = [long]0; Answered = [long]0; AnsweredEnd = [long]0; Single = $false; Numbered = $true; Convert = $Convert
+        Warned = [System.Collections.Generic.HashSet[string]]::new(); Detailed = $null; LastFlush = [long]0
+        # Request bytes that may be unanswered: under the OS pipe buffer, so that writing never blocks.
+        Window = if ($IsWindows) { 3KB } elseif ($IsMacOS) { 12KB } else { 48KB }
+    }
+    Add-S3PreSignFlag $run.Arguments $Bound $Cmdlet
+    Set-S3PreSignSecret $run $Bound $Cmdlet
+    $psi = $run.StartInfo
+    foreach ($argument in $run.Arguments) { $psi.ArgumentList.Add($argument) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $psi.RedirectStandardOutput = $psi.RedirectStandardError = $true
+    $psi.StandardInputEncoding = $psi.StandardOutputEncoding = $psi.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
+    $commandLine = "$binary $($run.Arguments -join ' ')"
+    Write-Verbose ("Starting $commandLine")
+    foreach ($line in $run.Debug) { $Cmdlet.WriteDebug($line) }
+    $Cmdlet.WriteDebug("command line: $commandLine (secrets are in its environment only)")
+    $run.Process = [System.Diagnostics.Process]@{ StartInfo = $psi }
+    try { [void]$run.Process.Start() }
+    catch {
+        $why = $_.Exception.GetBaseException().Message
+        if (-not $IsWindows -and [System.IO.File]::Exists($binary) -and -not ([System.IO.File]::GetUnixFileMode($binary) -band [System.IO.UnixFileMode]::UserExecute)) {
+            $why = "the file is not executable; make it so with: chmod +x '$binary'"
+        }
+        $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start s3presign ('$binary'): $why" $binary))
+    }
+    $run.Stdin, $run.Stdout = $run.Process.StandardInput, $run.Process.StandardOutput
+    $run.Stdin.AutoFlush, $run.Stdin.NewLine = $false, "`n"   # flushed in batches (Send-S3PreSignRequest)
+    $run.ReadTask, $run.StderrTask = $run.Stdout.ReadLineAsync(), $run.Process.StandardError.ReadToEndAsync()
+    $run
+}
+
+function Send-S3PreSignRequest {
+    # Writes one request line; its answer will be reported against $Target. Waits for answers first when the
+    # unanswered requests would fill the pipe, and flushes at once when requests come slowly.
+    param([hashtable]$Run, [string]$Line, [object]$Target)
+    if ($Run.Written - $Run.AnsweredEnd + $Line.Length -gt $Run.Window -and $Run.Ends.Count) {
+        Receive-S3PreSignResult $Run ($Run.Written - $Run.Window + $Line.Length)
+    }
+    try { $Run.Stdin.WriteLine($Line) } catch { Complete-S3PreSignRun $Run; return }
+    $Run.Written += $Line.Length + 1
+    $Run.Ends.Enqueue($Run.Written)
+    $Run.Targets.Enqueue($Target)
+    $now = [System.Environment]::TickCount64
+    if ($now - $Run.LastFlush -ge 10) { try { $Run.Stdin.Flush() } catch { Complete-S3PreSignRun $Run; return }; $Run.LastFlush = $now }
+    if ($Run.ReadTask.IsCompleted) { Receive-S3PreSignResult $Run -1 }
+}
+
+function Receive-S3PreSignResult {
+    # Emits the results that have arrived. $Until: -1 only those; a byte count: also wait until every request
+    # up to that many request bytes is answered; [long]::MaxValue: until the child's output ends.
+    param([hashtable]$Run, [long]$Until)
+    if ($Until -ge 0 -and $Until -ne [long]::MaxValue) { try { $Run.Stdin.Flush() } catch { $Until = [long]::MaxValue } }
+    $cmdlet = $Run.Cmdlet
+    while ($true) {
+        $task = $Run.ReadTask
+        if (-not $task.IsCompleted) {
+            if ($Until -lt 0 -or ($Until -ne [long]::MaxValue -and $Run.AnsweredEnd -ge $Until)) { return }
+            while (-not $task.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
+        }
+        $line = $task.Result
+        if ($null -eq $line) { $Run.Eof = $true; return }
+        $Run.ReadTask = $Run.Stdout.ReadLineAsync()
+        if ($null -ne $Run.Raw) { [void]$Run.Raw.AppendLine($line); continue }
+        if (($record = $null) -or $line.StartsWith('{')) {
+            if ($null -ne $Run.Detailed -and $line.StartsWith('{"type":"url"')) {
+                $record = [System.Text.Json.JsonSerializer]::Deserialize($line, $Run.Detailed, $Run.JsonOptions)
+                $record.Headers = if ($null -eq $record.Headers -or $line.Contains('"headers":{}')) { '' } else { [string]::Join("`n", @(foreach ($h in $record.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
+            } else {
+                try { $record = ConvertFrom-Json -InputObject $line } catch { $record = $null }
+                if ($null -eq $record -or -not $record.type) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is not a result of protocol 1 (line $($Run.Answered + 1) of its output)." }
+                if ($record.type -eq 'fatal') {
+                    $cmdlet.ThrowTerminatingError((New-S3PreSignError $record.code (Convert-S3PreSignMessage $Run $record.message) $null))
+                }
+            }
+        }
+        if ($Run.Targets.Count -eq 0) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote an answer (line $($Run.Answered + 1)) to a request that was not sent." }
+        $Run.Answered++
+        $Run.AnsweredEnd, $target = $Run.Ends.Dequeue(), $Run.Targets.Dequeue()
+        if ($null -eq $record) {
+            if (-not $line.StartsWith('http')) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is neither a URL nor a result record (answer $($Run.Answered))." }
+            $cmdlet.WriteObject($line); continue
+        }
+        $type = if ($record -is [System.Management.Automation.PSCustomObject]) { $record.type } else { 'url' }
+        if ($type -eq 'error') {
+            if ($record.line -ne $Run.Answered) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign answered line $($record.line) where line $($Run.Answered) was expected." }
+            $message = Convert-S3PreSignMessage $Run $record.message
+            if (-not $Run.Single -and $Run.Numbered) { $message = "input object $($target.Index): $message" }
+            $errorRecord = New-S3PreSignError $record.code $message $target.Object
+            if ($Run.Single) { $cmdlet.ThrowTerminatingError($errorRecord) }
+            $cmdlet.WriteError($errorRecord)
+        } elseif ($type -eq 'url') { $cmdlet.WriteObject($record) }
+        else { & $Run.Convert $record $target }
+    }
+}
+
+function Convert-S3PreSignMessage {
+    # s3presign's message in PowerShell's terms (-ExpiresIn, not --expires-in or expires_in), masked.
+    param([hashtable]$Run, [string]$Message)
+    $Message = $Message -replace '^line \d+: ', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1' -replace 'the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '--sse-customer-key'
+    $Message = $S3PreSignTermPattern.Replace($Message, { param($m) if ($S3PreSignTerms[$m.Value]) { $S3PreSignTerms[$m.Value] } else { $m.Value } })
+    Protect-S3PreSignText $Run $Message
+}
+
+function Complete-S3PreSignRun {
+    # Ends the input, emits every remaining result, reports the child's warnings and any unexplained failure.
+    param([hashtable]$Run)
+    try { $Run.Stdin.Close() } catch { $Run.Cmdlet.WriteDebug('s3presign stopped reading its input') }
+    Receive-S3PreSignResult $Run ([long]::MaxValue)
+    while (-not ($process = $Run.Process).WaitForExit(200)) { }
+    $stderr = if ($Run.StderrTask.Wait(5000)) { Protect-S3PreSignText $Run $Run.StderrTask.Result } else { '' }
+    $messages = [System.Collections.Generic.List[string]]::new()
+    foreach ($line in $stderr -split '\r?\n') {
+        if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { Write-Warning $line.Substring(20) } }
+        elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); Write-Verbose $line }
+    }
+    $Run.Eof = $true
+    if ($Run.Targets.Count -or $process.ExitCode -notin 0, 1 -or ($null -ne $Run.Raw -and $process.ExitCode)) {
+        $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }
+        Stop-S3PreSignRun $Run $(if ($process.ExitCode -eq 2 -and $messages.Count) { 'usage' } else { 'ProcessFailed' }) "s3presign failed (exit code $($process.ExitCode)) after answering $($Run.Answered) of $($Run.Answered + $Run.Targets.Count) request(s): $why"
+    }
+}
+
+function Stop-S3PreSignRun {
+    # Ends the child (if still running) and the command with a terminating error; with no $Code, only the child.
+    param([hashtable]$Run, [string]$Code, [string]$Message)
+    if ($Run -and $Run.Process) {
+        try { if (-not $Run.Process.HasExited) { $Run.Process.Kill($true) } } catch { Write-Debug "kill: $_" }
+        if (-not $Code) { try { $Run.Process.Dispose() } catch { Write-Debug "dispose: $_" } }
+    }
+    if ($Code) { $Run.Cmdlet.ThrowTerminatingError((New-S3PreSignError $Code $Message $null)) }
+}
+
+function Get-S3PreSignDetailedType {
+    # The -Detailed result type, a PowerShell class filled by System.Text.Json. Defined on first use: a class
+    # costs its compile time at import otherwise, and most pipelines want only the URLs.
+    if (-not $script:S3PreSignDetailedType) {
+        $script:S3PreSignDetailedType = . ([System.IO.Path]::Combine($PSScriptRoot, 'S3PreSign.Types.ps1'))
+        $script:S3PreSignJsonOptions = [System.Text.Json.JsonSerializerOptions]@{ PropertyNameCaseInsensitive = $true }
+    }
+    $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions
+}
+
+$S3PreSignRegions = 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2', 'ap-southeast-1',
+'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
+'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1', 'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1'
+
+function Complete-S3PreSignArgument {
+    # Tab completion: -Region from the list above; -ProfileName from the binary (s3presign profiles, no network).
+    param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
+    $binary = Resolve-S3PreSignBinary
+    $values = if ($ParameterName -eq 'Region') { $S3PreSignRegions } elseif ($binary) { (& $binary profiles --output json 2>$null | ConvertFrom-Json).name }
+    foreach ($value in $values) { if ($value -like "$WordToComplete*") { [System.Management.Automation.CompletionResult]::new($value, $value, 'ParameterValue', $value) } }
 }
 
 function Get-S3PreSignedURL {
     <#
     .SYNOPSIS
-    Makes pre-signed S3 URLs (AWS Signature Version 4), one per input object, without contacting AWS.
+    Makes pre-signed S3 URLs (AWS Signature Version 4) without contacting AWS, as AWS.Tools.S3's Get-S3PreSignedURL does, in bulk.
 
     .DESCRIPTION
-    Get-S3PreSignedURL signs GET, PUT, HEAD or DELETE requests for S3 objects with the s3presign program,
-    which it runs once per pipeline however many objects flow through it. Parameter names follow
-    AWS.Tools.S3's Get-S3PreSignedURL (-BucketName, -Expire, -ProfileName, ...), so existing scripts keep
-    working; the output of Get-S3Object, rows of Import-Csv and plain strings (keys) can be piped in.
+    Get-S3PreSignedURL signs GET, PUT, HEAD or DELETE requests for S3 objects with the s3presign program, which
+    it runs once per pipeline however many objects flow through it. Parameters, aliases, defaults and output
+    follow AWS.Tools.S3's Get-S3PreSignedURL, so its scripts run unchanged: each URL is a [string].
 
-    Each result is an S3PreSign.PresignedUrl object with flat properties (Bucket, Key, Verb, Url,
-    ExpiresAt, EffectiveExpiresAt, CredentialExpiresAt, SignedAt, ExpiresInSeconds, Region, VersionId,
-    ContentType, Headers, UploadId, PartNumber, Curl, InvokeWebRequest); all times are UTC.
-    EffectiveExpiresAt is when the URL really stops working: the earlier of ExpiresAt and the expiry of
-    temporary credentials. Headers lists the headers the client must send because they are signed, one
-    "Name: value" per line; when there are any, Curl and InvokeWebRequest hold ready-to-run commands that
-    send them (LOCAL_FILE stands for the file to upload), otherwise they are empty. -AsString emits only
-    the URLs.
+    -Detailed emits S3PreSignedUrl objects instead (Bucket, Key, Verb, Url, ExpiresAt, EffectiveExpiresAt,
+    CredentialExpiresAt, SignedAt, ExpiresInSeconds, Region, VersionId, ContentType, Headers, UploadId,
+    PartNumber, Curl, InvokeWebRequest), whose ToString() is the URL. Instants are ISO 8601 UTC strings with Z
+    (2026-12-07T16:17:37Z), so Export-Csv and ConvertTo-Json write them the same under any culture; they sort
+    and compare as text, and [datetime] reads them. EffectiveExpiresAt is when the URL really stops working:
+    the earlier of ExpiresAt and the expiry of temporary credentials. Headers lists the headers the client
+    must send because they are signed, one "Name: value" per line; Curl and InvokeWebRequest then hold
+    ready-to-run commands that send them (LOCAL_FILE stands for the file).
 
-    An item that cannot be signed (invalid bucket name, expiry in the past or more than 7 days away, ...)
-    becomes a non-terminating error whose FullyQualifiedErrorId starts with the s3presign error code
-    (e.g. expiry_in_past) and whose TargetObject is the input object; the other items are still signed.
-    Setup problems (unknown profile, no credentials, no region) stop the command.
+    Errors: a single request from parameters (nothing piped, one key) that cannot be signed is a terminating
+    error, as in AWS.Tools, so try/catch catches it. In pipelines and with several keys or parts, each item that
+    cannot be signed is a non-terminating error naming the input object ("input object 4: ..."), with the
+    input object as TargetObject and the s3presign error code as ErrorId (expiry_too_far, missing_key, ...);
+    the others are still signed, in order. Setup problems (unknown profile, no credentials, no region) stop
+    the command.
+
+    Credentials, in AWS.Tools' order: -AccessKey/-SecretKey/-SessionToken, -Credential, -ProfileName
+    (-ProfileLocation), $StoredAWSCredentials (Set-AWSCredential), then the environment and the default
+    profile. Region: -Region, $StoredAWSRegion (Set-DefaultAWSRegion), AWS_REGION, the profile. Secrets
+    reach s3presign through its environment only, never its command line. -Debug shows where the
+    credentials and region came from and the command line; it never prompts.
 
     The program is found through $env:S3PRESIGN_BIN, then the module's bin/<os>-<arch>/ folder, then PATH.
 
-    .PARAMETER Bucket
-    The bucket name. Binds from the BucketName or Bucket property of piped objects. An item without a
-    bucket is reported as a missing_bucket error.
+    .PARAMETER BucketName
+    The bucket. Aliases: Bucket. Binds from the BucketName or Bucket property of piped objects; a piped string
+    is the bucket when -Key is given and neither -BucketName nor -UploadId is (as in AWS.Tools).
 
     .PARAMETER Key
-    The object key(s), as stored (not URL-encoded). Piped strings are keys; binds from the Key property
-    of piped objects. An item without a key is reported as a missing_key error.
+    The object key(s), as stored (not URL-encoded). Piped strings and numbers are keys; binds from the Key
+    property of piped objects. An item without a key is a missing_key error.
 
     .PARAMETER VersionId
     Sign a request for this version of the object. Binds from the VersionId property of piped objects.
 
     .PARAMETER Expires
-    When the URL expires. Local and unspecified times are converted to UTC. At most 7 days after signing.
+    When the URL expires; at most 7 days after signing. Aliases: Expire (AWS.Tools' name).
 
     .PARAMETER ExpiresIn
-    How long the URL lives: a TimeSpan, a number of seconds, or a duration such as 90s, 15m, 12h, 7d,
-    1d12h. Without -Expires or -ExpiresIn the URL lives 1 hour.
+    How long the URL lives: a TimeSpan, seconds, or a duration such as 90s, 15m, 12h, 7d, 1d12h. Without
+    -Expires or -ExpiresIn the URL lives 1 hour.
 
     .PARAMETER Verb
-    The HTTP method the URL allows: GET (default), PUT, HEAD or DELETE.
-
-    .PARAMETER ProfileName
-    The AWS profile (from the AWS config and credentials files) to sign with.
-
-    .PARAMETER ProfileLocation
-    A credentials file to read profiles from instead of the default one.
-
-    .PARAMETER AccessKey
-    An access key ID to sign with instead of a profile. Passed to s3presign in its environment only.
-
-    .PARAMETER SecretKey
-    The secret access key for -AccessKey. It never appears on a command line or in any output.
-
-    .PARAMETER SessionToken
-    The session token of temporary credentials given with -AccessKey and -SecretKey.
-
-    .PARAMETER Region
-    The region to sign for (e.g. eu-west-1). Otherwise taken from AWS_REGION or the profile.
-
-    .PARAMETER EndpointUrl
-    A custom S3 endpoint (e.g. http://127.0.0.1:9000 for a local S3-compatible server).
-
-    .PARAMETER ForcePathStyle
-    Put the bucket in the path (https://host/bucket/key) instead of the host name.
-
-    .PARAMETER UseAccelerateEndpoint
-    Use the S3 Transfer Acceleration endpoint.
-
-    .PARAMETER UseDualstackEndpoint
-    Use the dual-stack (IPv4 and IPv6) endpoint.
+    GET (default), PUT, HEAD, DELETE, or POST (completing a multipart upload).
 
     .PARAMETER Protocol
-    HTTPS (default) or HTTP for the URL scheme.
+    HTTPS (default) or HTTP.
+
+    .PARAMETER Region
+    The region to sign for. Aliases: RegionToCall. A piped object's Region property is used for that item.
+
+    .PARAMETER ProfileName
+    The profile of the AWS config and credentials files. Aliases: StoredCredentials, AWSProfileName, Profile.
+
+    .PARAMETER ProfileLocation
+    A credentials file to read profiles from. Aliases: AWSProfilesLocation, ProfilesLocation.
+
+    .PARAMETER AccessKey
+    An access key id. Aliases: AK.
+
+    .PARAMETER SecretKey
+    The secret access key for -AccessKey. Aliases: SK, SecretAccessKey.
+
+    .PARAMETER SessionToken
+    The session token of temporary credentials. Aliases: ST.
+
+    .PARAMETER Credential
+    AWS credentials: an Amazon.Runtime.AWSCredentials object (or anything with GetCredentials()).
+
+    .PARAMETER EndpointUrl
+    A custom S3 endpoint, e.g. http://127.0.0.1:9000.
+
+    .PARAMETER ForcePathStyleAddressing
+    Path-style URLs (https://host/bucket/key) when $true, as AWS.Tools' bool? parameter.
+
+    .PARAMETER ForcePathStyle
+    Path-style URLs (https://host/bucket/key), as a switch.
+
+    .PARAMETER UseAccelerateEndpoint
+    The S3 Transfer Acceleration endpoint.
+
+    .PARAMETER UseDualstackEndpoint
+    The dual-stack (IPv4 and IPv6) endpoint.
 
     .PARAMETER ContentType
-    For PUT: the Content-Type the uploader must send; it is signed, and listed in the Headers property.
+    PUT: the Content-Type the uploader must send (signed).
 
     .PARAMETER ResponseContentDisposition
-    GET: the Content-Disposition S3 answers with, e.g. 'attachment; filename="report.pdf"' (download as).
-    Signed into the URL. Alias: ResponseHeaderOverrides_ContentDisposition.
+    GET: the Content-Disposition S3 answers with. Aliases: ResponseHeaderOverrides_ContentDisposition.
 
     .PARAMETER ResponseContentType
-    GET: the Content-Type S3 answers with. Alias: ResponseHeaderOverrides_ContentType.
+    GET: the Content-Type S3 answers with. Aliases: ResponseHeaderOverrides_ContentType.
 
     .PARAMETER ResponseCacheControl
-    GET: the Cache-Control S3 answers with. Alias: ResponseHeaderOverrides_CacheControl.
+    GET: the Cache-Control S3 answers with. Aliases: ResponseHeaderOverrides_CacheControl.
 
     .PARAMETER ResponseContentLanguage
-    GET: the Content-Language S3 answers with. Alias: ResponseHeaderOverrides_ContentLanguage.
+    GET: the Content-Language S3 answers with. Aliases: ResponseHeaderOverrides_ContentLanguage.
 
     .PARAMETER ResponseContentEncoding
-    GET: the Content-Encoding S3 answers with. Alias: ResponseHeaderOverrides_ContentEncoding.
+    GET: the Content-Encoding S3 answers with. Aliases: ResponseHeaderOverrides_ContentEncoding.
 
     .PARAMETER ResponseExpires
-    GET: the Expires header S3 answers with. Alias: ResponseHeaderOverrides_Expires.
+    GET: the Expires header S3 answers with. Aliases: ResponseHeaderOverrides_Expires.
 
     .PARAMETER UploadId
-    A multipart upload (from `s3presign multipart create`): with -Verb PUT and -PartNumber, a URL for
-    each part; with -Verb POST, a URL to complete the upload; with -Verb DELETE, to abort it. Every URL
-    has it as its UploadId property.
+    A multipart upload: with -Verb PUT and -PartNumber a URL per part; POST completes it, DELETE aborts it.
 
     .PARAMETER PartNumber
-    The part(s) to upload, 1-10000, with -UploadId and -Verb PUT: one URL per number, in order, each with
-    its PartNumber property, all from one s3presign process (-PartNumber (1..40)). Part numbers can also
-    be piped: numbers (1..40 | Get-S3PreSignedURL -Key big.iso -UploadId $id ...) when -Key is given, or
-    objects with a PartNumber property (CSV rows) with -UploadId. Without -UploadId and -Key, piped
-    numbers are keys. A number S3 cannot have (0, 10001, 'x') is a non-terminating
-    invalid_multipart error for that part only; the others are still signed.
+    The part(s), 1-10000, with -UploadId: one URL per number. Piped numbers are part numbers with -UploadId.
 
-    .PARAMETER ServerSideEncryption
-    PUT: AES256, aws:kms or aws:kms:dsse (x-amz-server-side-encryption). Alias: ServerSideEncryptionMethod.
+    .PARAMETER ServerSideEncryptionMethod
+    PUT: None (no header), AES256, aws:kms or aws:kms:dsse. Aliases: ServerSideEncryption.
 
     .PARAMETER ServerSideEncryptionKeyManagementServiceKeyId
-    PUT: the KMS key for -ServerSideEncryption aws:kms.
+    PUT: the KMS key for aws:kms.
 
     .PARAMETER StorageClass
-    PUT: the storage class, e.g. STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR.
+    PUT: the storage class, e.g. STANDARD_IA.
 
     .PARAMETER Acl
-    PUT: a canned ACL, e.g. bucket-owner-full-control. Alias: CannedACLName.
+    PUT: a canned ACL. Aliases: CannedACLName.
 
     .PARAMETER Metadata
-    PUT: user metadata; each entry becomes a signed x-amz-meta-NAME header.
+    PUT: user metadata, signed x-amz-meta-NAME headers.
 
     .PARAMETER ContentMD5
-    PUT: the base64 MD5 of the body, which S3 then checks.
+    PUT: base64 MD5 of the body.
 
     .PARAMETER ChecksumSHA256
-    PUT: the base64 SHA-256 of the body (x-amz-checksum-sha256), which S3 then checks.
+    PUT: base64 SHA-256 of the body.
 
     .PARAMETER RequesterPays
-    The requester, not the bucket owner, pays for the request (x-amz-request-payer).
+    The requester pays (x-amz-request-payer). Aliases: RequestorPay.
 
     .PARAMETER ServerSideEncryptionCustomerProvidedKey
-    GET, HEAD, PUT (parts too) and POST (completing a multipart upload): SSE-C, server-side encryption with
-    your own key, given as the base64 of a 256-bit AES key. The URL signs the three
-    x-amz-server-side-encryption-customer-* headers, which the client must send, the key itself among
-    them. The key reaches s3presign through its environment only (S3PRESIGN_SSE_CUSTOMER_KEY), never its
-    command line, and appears in no output: Headers shows the key header as (redacted), and Curl and
-    InvokeWebRequest read the key from $S3PRESIGN_SSE_CUSTOMER_KEY and $env:S3PRESIGN_SSE_CUSTOMER_KEY,
-    which whoever runs them must set. Another verb (DELETE) is an option_not_for_verb error.
+    SSE-C: the base64 256-bit key. Reaches s3presign through its environment only; shown nowhere.
 
     .PARAMETER ServerSideEncryptionCustomerMethod
-    The SSE-C algorithm: AES256, the only one S3 has (and the default). Only with
-    -ServerSideEncryptionCustomerProvidedKey.
+    SSE-C: AES256, the only one S3 has.
 
     .PARAMETER ServerSideEncryptionCustomerProvidedKeyMD5
-    The base64 MD5 of the SSE-C key, which s3presign checks against the key; it computes it when not given.
-    Only with -ServerSideEncryptionCustomerProvidedKey.
+    SSE-C: the key's base64 MD5, checked against the key.
 
     .PARAMETER StrictExpiry
-    Fail items whose URL would outlive the signing credentials instead of only warning.
+    Fail items whose URL would outlive the signing credentials instead of warning.
 
     .PARAMETER StartTime
-    Sign as if at this instant instead of now: for reproducible URLs and tests.
+    Sign as if at this instant.
+
+    .PARAMETER Detailed
+    Emit S3PreSignedUrl objects instead of URL strings.
 
     .PARAMETER AsString
-    Emit only the URL strings, like AWS.Tools.S3.
+    Emit URL strings: the default (kept for scripts that pass it).
+
+    .PARAMETER InputObject
+    What is piped: a key or bucket name (string), a part number, or an object with BucketName/Bucket, Key,
+    VersionId, Region and PartNumber properties (Get-S3Object output, Import-Csv rows).
 
     .EXAMPLE
-    Get-S3PreSignedURL -Bucket reports -Key 2025/q1/summary.pdf -Expires (Get-Date).AddDays(2)
+    $url = Get-S3PreSignedURL -BucketName reports -Key 2025/q1/summary.pdf -Expire (Get-Date).AddDays(2)
+    Send-MailMessage -Body "Download: $url" ...
 
-    Signs a GET URL for one object that expires in two days.
-
-    .EXAMPLE
-    Get-S3Object -BucketName reports -KeyPrefix 2025/q1/ | Get-S3PreSignedURL -ExpiresIn 7d
-
-    Signs a 7-day download link for every object that AWS.Tools.S3's Get-S3Object lists; the bucket and
-    key come from the BucketName and Key properties.
+    The AWS.Tools way: a [string], valid for two days.
 
     .EXAMPLE
-    Import-Csv keys.csv | Get-S3PreSignedURL -ExpiresIn 12h -ProfileName prod | Select-Object Bucket, Key, Url, EffectiveExpiresAt | Export-Csv links.csv -NoTypeInformation
+    Get-S3Object -BucketName reports -KeyPrefix 2025/q1/ | Get-S3PreSignedURL -ExpiresIn 7d -Detailed | Export-Csv links.csv
 
-    Reads Bucket,Key[,VersionId] rows and writes one link per row to links.csv, signing with profile prod.
-
-    .EXAMPLE
-    $upload = Get-S3PreSignedURL -Bucket uploads -Key photos/cat.jpg -Verb PUT -ContentType image/jpeg -ExpiresIn 15m
-    Invoke-WebRequest -Method Put -Uri $upload.Url -InFile cat.jpg -ContentType image/jpeg
-
-    Signs an upload URL. The uploader must send the same Content-Type header (see the Headers property).
+    A 7-day link for every listed object, in a CSV with the bucket, key, expiry (ISO 8601 UTC) and URL.
 
     .EXAMPLE
-    $links = Get-Content keys.txt | Get-S3PreSignedURL -Bucket reports -ExpiresIn 1d -ErrorVariable failed -ErrorAction SilentlyContinue
-    $links | Export-Csv links.csv -NoTypeInformation
-    foreach ($e in $failed) { Write-Output "not signed: $($e.TargetObject): $($e.Exception.Message)" }
-    if ($failed) { exit 1 }
+    Import-Csv keys.csv | Get-S3PreSignedURL -ExpiresIn 12h -Detailed -ErrorVariable failed -ErrorAction SilentlyContinue | Export-Csv links.csv
+    if ($failed) { $failed | ForEach-Object { "not signed: $_" }; exit 1 }
 
-    In a scheduled script: signs what can be signed, collects the failures (bad key, bad bucket name, ...)
-    in $failed without stopping, logs them and reports failure through the exit code.
+    A scheduled job: signs what can be signed, collects the rest ("input object 4: ...") and fails the job.
 
     .EXAMPLE
-    'a.txt', 'b.txt' | Get-S3PreSignedURL -Bucket reports -AsString
-
-    Emits just the two URLs as strings (valid for 1 hour).
-
-    .EXAMPLE
-    $id = s3presign multipart create --bucket uploads --key big.iso --profile prod
-    $parts = Get-S3PreSignedURL -Bucket uploads -Key big.iso -Verb PUT -UploadId $id -PartNumber (1..40) -ExpiresIn 12h -ProfileName prod
-    $done = Get-S3PreSignedURL -Bucket uploads -Key big.iso -Verb POST -UploadId $id -ExpiresIn 12h -ProfileName prod
-    $parts | Select-Object PartNumber, Url | Export-Csv parts.csv -NoTypeInformation
-
-    A multipart upload by someone without credentials: 40 part URLs (each object has its PartNumber and
-    UploadId) from one s3presign process, and the URL to which the uploader POSTs the list of parts and
-    their ETags. The same with a pipeline: 1..40 | Get-S3PreSignedURL -Bucket uploads -Key big.iso -Verb PUT
-    -UploadId $id. Parts other than the last must be at least 5 MiB.
-
-    .EXAMPLE
-    $upload = Get-S3PreSignedURL -Bucket uploads -Key in/data.csv -Verb PUT -ContentType text/csv -Metadata @{ owner = 'ops' }
-    $upload.Curl
+    $upload = Get-S3PreSignedURL -BucketName uploads -Key in/data.csv -Verb PUT -ContentType text/csv -Metadata @{ owner = 'ops' } -Detailed
     Invoke-Expression $upload.InvokeWebRequest.Replace('LOCAL_FILE', "'./data.csv'")
 
-    An upload URL with signed headers, and the commands that send them: Curl to hand to someone with a
-    shell, InvokeWebRequest to run here, after putting the file's path in place of LOCAL_FILE.
+    An upload URL whose signed headers (Content-Type, x-amz-meta-owner) the uploader must send; Curl and
+    InvokeWebRequest are ready-to-run commands that send them, LOCAL_FILE standing for the file.
+
+    .EXAMPLE
+    $id = s3presign multipart create --bucket uploads --key big.iso
+    $parts = Get-S3PreSignedURL -BucketName uploads -Key big.iso -Verb PUT -UploadId $id -PartNumber (1..40) -Detailed
+    $done = Get-S3PreSignedURL -BucketName uploads -Key big.iso -Verb POST -UploadId $id
+
+    40 part URLs from one process, each with its PartNumber, and the URL that completes the upload. The same
+    with a pipeline: 1..40 | Get-S3PreSignedURL -BucketName uploads -Key big.iso -Verb PUT -UploadId $id.
 
     .EXAMPLE
     $key = [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(32))
-    $put = Get-S3PreSignedURL -Bucket vault -Key backup.tar -Verb PUT -ServerSideEncryptionCustomerProvidedKey $key -ExpiresIn 1h
-    $get = Get-S3PreSignedURL -Bucket vault -Key backup.tar -ServerSideEncryptionCustomerProvidedKey $key -ExpiresIn 1h
-    $env:S3PRESIGN_SSE_CUSTOMER_KEY = $key
-    Invoke-Expression $put.InvokeWebRequest.Replace('LOCAL_FILE', "'./backup.tar'")
+    $put = Get-S3PreSignedURL -BucketName vault -Key backup.tar -Verb PUT -ServerSideEncryptionCustomerProvidedKey $key -Detailed
 
-    SSE-C: S3 encrypts the object with your key and keeps only a hash of it, so the same key is needed to
-    read it back. The URLs are useless without the key, which travels apart from them: the commands in
-    InvokeWebRequest and Curl take it from the environment variable S3PRESIGN_SSE_CUSTOMER_KEY. Keep the
-    key: S3 cannot recover an object whose key is lost.
+    SSE-C: S3 encrypts the object with your key; the URL signs the customer-key headers, which the client
+    sends (InvokeWebRequest reads the key from $env:S3PRESIGN_SSE_CUSTOMER_KEY). The key is shown nowhere.
 
     .OUTPUTS
-    S3PreSign.PresignedUrl, or System.String with -AsString.
+    System.String; S3PreSignedUrl with -Detailed.
 
     .LINK
-    https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html
+    https://docs.aws.amazon.com/powershell/latest/reference/items/Get-S3PreSignedURL.html
     #>
     [CmdletBinding(DefaultParameterSetName = 'Profile', PositionalBinding = $false)]
-    [OutputType('S3PreSign.PresignedUrl', [string])]
+    [OutputType([string])]
+    [OutputType('S3PreSignedUrl')]
     param(
-        # Not Mandatory, on purpose: an item without a bucket or key (an empty CSV cell, a misnamed
-        # column) becomes that item's missing_bucket/missing_key error, which -ErrorVariable collects;
-        # PowerShell's own binding errors would bypass -ErrorVariable.
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
-        [Alias('BucketName')]
-        [string]$Bucket,
-
-        # [object]: the process block decides what a value means, as the parameter binder would by
-        # property name. A [string[]] parameter would take -Key a,b as two keys too, but PowerShell would
-        # turn a piped object without a Key property into the key "@{Bucket=...; Name=...}".
-        [Parameter(Position = 1, ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [object]$Key,
-
-        [Parameter(ValueFromPipelineByPropertyName)]
-        [string]$VersionId,
-
-        [Alias('Expire')]
-        [datetime]$Expires,
-
-        # [object]: a TimeSpan, seconds, or a duration string. `-ExpiresIn 7d` arrives as the decimal 7
-        # (PowerShell's d suffix); casting the argument to [string] recovers the typed text "7d".
-        [object]$ExpiresIn,
-
-        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')]
-        [string]$Verb = 'GET',
-
-        [Parameter(ParameterSetName = 'Profile')]
-        [Alias('Profile', 'StoredCredentials', 'AWSProfileName')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileName,
-
-        [Parameter(ParameterSetName = 'Profile')]
-        [ValidateNotNullOrEmpty()]
-        [string]$ProfileLocation,
-
-        [Parameter(Mandatory, ParameterSetName = 'AccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$AccessKey,
-
-        [Parameter(Mandatory, ParameterSetName = 'AccessKey')]
-        [ValidateNotNullOrEmpty()]
-        [string]$SecretKey,
-
-        [Parameter(ParameterSetName = 'AccessKey')]
-        [string]$SessionToken,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$Region,
-
-        [ValidateNotNullOrEmpty()]
-        [string]$EndpointUrl,
-
-        [Alias('ForcePathStyleAddressing')]
-        [switch]$ForcePathStyle,
-
-        [switch]$UseAccelerateEndpoint,
-
-        [switch]$UseDualstackEndpoint,
-
-        [ValidateSet('HTTP', 'HTTPS')]
-        [string]$Protocol = 'HTTPS',
-
-        [ValidateNotNullOrEmpty()]
-        [string]$ContentType,
-
-        # GET: the response headers S3 answers with (signed into the URL).
-        [Alias('ResponseHeaderOverrides_ContentDisposition')]
-        [string]$ResponseContentDisposition,
-        [Alias('ResponseHeaderOverrides_ContentType')]
-        [string]$ResponseContentType,
-        [Alias('ResponseHeaderOverrides_CacheControl')]
-        [string]$ResponseCacheControl,
-        [Alias('ResponseHeaderOverrides_ContentLanguage')]
-        [string]$ResponseContentLanguage,
-        [Alias('ResponseHeaderOverrides_ContentEncoding')]
-        [string]$ResponseContentEncoding,
-        [Alias('ResponseHeaderOverrides_Expires')]
-        [string]$ResponseExpires,
-
-        # Multipart uploads: with -Verb PUT and -PartNumber a part; POST completes, DELETE aborts.
-        [string]$UploadId,
-
-        # Part numbers: one URL per number. [object], not [int[]], for the same reason as -Key, and for speed:
-        # with ValueFromPipeline, PowerShell tries to convert every piped object to the parameter's type, and
-        # a failed conversion to [int[]] (a Get-S3Object result, a key string) costs ~20 us per object, in
-        # every pipeline. As [object] it takes anything for free; the process block decides what it means
-        # (only in an upload's pipeline), and s3presign reports numbers it cannot use (invalid_multipart).
-        [Parameter(ValueFromPipeline, ValueFromPipelineByPropertyName)]
-        [object]$PartNumber,
-
-        # PUT: signed headers the uploader must send (listed in the result's Headers).
-        [Alias('ServerSideEncryptionMethod')]
-        [ValidateSet('AES256', 'aws:kms', 'aws:kms:dsse')]
-        [string]$ServerSideEncryption,
-        [string]$ServerSideEncryptionKeyManagementServiceKeyId,
-        [string]$StorageClass,
-        [Alias('CannedACLName')]
-        [string]$Acl,
-        [hashtable]$Metadata,
-        [string]$ContentMD5,
-        [string]$ChecksumSHA256,
-        [switch]$RequesterPays,
-
-        # SSE-C: the caller's own AES-256 key (base64). It reaches s3presign only through its environment, like
-        # -SecretKey.
-        [ValidateNotNullOrEmpty()]
-        [string]$ServerSideEncryptionCustomerProvidedKey,
-        [ValidateSet('AES256')]
-        [string]$ServerSideEncryptionCustomerMethod,
-        [ValidateNotNullOrEmpty()]
-        [string]$ServerSideEncryptionCustomerProvidedKeyMD5,
-
-        [switch]$StrictExpiry,
-
-        [datetime]$StartTime,
-
-        [switch]$AsString
+        # [object] for -BucketName and -Key: the process block applies AWS.Tools' binding rules itself
+        # (a piped string is the bucket when -Key is given), and an item without one becomes its own error.
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)][Alias('Bucket')][object]$BucketName,
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName)][object]$Key, [Parameter(ValueFromPipelineByPropertyName)][string]$VersionId,
+        [Parameter(ValueFromPipelineByPropertyName)][Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][object]$Region,
+        [Parameter(ValueFromPipelineByPropertyName)][object]$PartNumber, [Alias('Expire')][datetime]$Expires, [object]$ExpiresIn,
+        [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb = 'GET', [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
+        [Parameter(ParameterSetName = 'Profile')][Alias('StoredCredentials', 'AWSProfileName', 'Profile')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][AllowEmptyString()][AllowNull()][string]$ProfileName,
+        [Alias('AWSProfilesLocation', 'ProfilesLocation')][AllowEmptyString()][AllowNull()][string]$ProfileLocation,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('AK')][AllowEmptyString()][AllowNull()][string]$AccessKey,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('SK', 'SecretAccessKey')][AllowEmptyString()][AllowNull()][string]$SecretKey,
+        [Parameter(ParameterSetName = 'AccessKey')][Alias('ST')][AllowEmptyString()][AllowNull()][string]$SessionToken,
+        [Parameter(ParameterSetName = 'Credential')][object]$Credential, [AllowEmptyString()][AllowNull()][string]$EndpointUrl,
+        [Nullable[bool]]$ForcePathStyleAddressing, [switch]$ForcePathStyle, [switch]$UseAccelerateEndpoint, [switch]$UseDualstackEndpoint, [string]$ContentType,
+        [Alias('ResponseHeaderOverrides_ContentDisposition')][string]$ResponseContentDisposition,
+        [Alias('ResponseHeaderOverrides_ContentType')][string]$ResponseContentType,
+        [Alias('ResponseHeaderOverrides_CacheControl')][string]$ResponseCacheControl,
+        [Alias('ResponseHeaderOverrides_ContentLanguage')][string]$ResponseContentLanguage,
+        [Alias('ResponseHeaderOverrides_ContentEncoding')][string]$ResponseContentEncoding,
+        [Alias('ResponseHeaderOverrides_Expires')][string]$ResponseExpires, [string]$UploadId,
+        [Alias('ServerSideEncryption')][ValidateSet('None', 'AES256', 'aws:kms', 'aws:kms:dsse')][string]$ServerSideEncryptionMethod,
+        [string]$ServerSideEncryptionKeyManagementServiceKeyId, [string]$StorageClass, [Alias('CannedACLName')][string]$Acl,
+        [System.Collections.IDictionary]$Metadata, [string]$ContentMD5, [string]$ChecksumSHA256, [Alias('RequestorPay')][switch]$RequesterPays,
+        [AllowEmptyString()][AllowNull()][string]$ServerSideEncryptionCustomerProvidedKey, [ValidateSet('AES256')][string]$ServerSideEncryptionCustomerMethod,
+        [AllowEmptyString()][AllowNull()][string]$ServerSideEncryptionCustomerProvidedKeyMD5,
+        [switch]$StrictExpiry, [datetime]$StartTime, [switch]$Detailed, [switch]$AsString,
+        # What is piped: bound here, then read as AWS.Tools would bind it (the process block).
+        [Parameter(ValueFromPipeline, DontShow)][object]$InputObject
     )
 
-
     begin {
-        # The module's scope may run in strict mode, where $object.Key throws for an object without one (see
-        # the process block); this function's scope does not.
         Set-StrictMode -Off
-        $proc = $null
+        $run = $null
         if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
             $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
         }
-        $binary = Resolve-S3PreSignBinary $PSCmdlet
-
-        $arguments = [System.Collections.Generic.List[string]]::new()
-        $arguments.AddRange([string[]]('batch', '--protocol', '1', '--verb', $Verb.ToUpperInvariant()))
-        if ($PSBoundParameters.ContainsKey('Expires')) { $arguments.AddRange([string[]]('--expires', (Format-S3PreSignInstant $Expires))) }
-        if ($PSBoundParameters.ContainsKey('ExpiresIn')) {
-            $lifetime = if ($ExpiresIn -is [timespan]) {
-                [string][long][Math]::Truncate(([timespan]$ExpiresIn).TotalSeconds)
-            } elseif ($ExpiresIn -is [decimal] -and -not ([string]$ExpiresIn).EndsWith('d', 'OrdinalIgnoreCase')) {
-                # 7d inside an expression (a splatting hashtable, a variable) is just the decimal 7.
-                $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn got the decimal number $($ExpiresIn): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." $ExpiresIn))
-            } elseif ($ExpiresIn -is [string] -or $ExpiresIn -is [ValueType]) {
-                [string]$ExpiresIn   # keeps "7d" as typed (see the parameter)
-            } else {
-                $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($ExpiresIn.GetType().Name)." $ExpiresIn))
-            }
-            $arguments.AddRange([string[]]('--expires-in', $lifetime))
+        if ($PSBoundParameters['AccessKey'] -and -not $PSBoundParameters['SecretKey']) {
+            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-AccessKey needs -SecretKey (and -SessionToken for temporary credentials).' $null))
         }
-        if ($ContentType) { $arguments.AddRange([string[]]('--content-type', $ContentType)) }
-        # Run-wide request options, as flags: `--name=value` keeps values that start with '-'.
-        foreach ($option in @(
-                @('ResponseContentDisposition', 'response-content-disposition'), @('ResponseContentType', 'response-content-type'),
-                @('ResponseCacheControl', 'response-cache-control'), @('ResponseContentLanguage', 'response-content-language'),
-                @('ResponseContentEncoding', 'response-content-encoding'), @('ResponseExpires', 'response-expires'),
-                @('UploadId', 'upload-id'), @('ServerSideEncryption', 'sse'),
-                @('ServerSideEncryptionKeyManagementServiceKeyId', 'sse-kms-key-id'), @('StorageClass', 'storage-class'),
-                @('Acl', 'acl'), @('ContentMD5', 'content-md5'), @('ChecksumSHA256', 'checksum-sha256'))) {
-            if ($PSBoundParameters.ContainsKey($option[0])) { $arguments.Add("--$($option[1])=$($PSBoundParameters[$option[0]])") }
-        }
-        if ($Metadata) { foreach ($entry in $Metadata.GetEnumerator()) { $arguments.Add("--metadata=$($entry.Key)=$($entry.Value)") } }
-        if ($RequesterPays) { $arguments.Add('--requester-pays') }
-        # (The SSE-C key itself is passed by Add-S3PreSignSession.)
-        if (-not $ServerSideEncryptionCustomerProvidedKey -and ($ServerSideEncryptionCustomerMethod -or $ServerSideEncryptionCustomerProvidedKeyMD5)) {
-            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'MissingCustomerKey' (
-                        '-ServerSideEncryptionCustomerMethod and -ServerSideEncryptionCustomerProvidedKeyMD5 go with ' +
-                        '-ServerSideEncryptionCustomerProvidedKey, the base64 of the 256-bit key: give it too.') $null))
-        }
-
-        # Part numbers go on the request lines, one line (and URL) per number. From the command line they
-        # serve every item; else, in an upload's pipeline, Send-S3PreSignPart reads them from each item.
-        $keyGiven = $PSBoundParameters.ContainsKey('Key')
-        $expectingInput = $PSCmdlet.MyInvocation.ExpectingInput
-        $fixedParts = if ($PSBoundParameters.ContainsKey('PartNumber')) { ConvertTo-S3PreSignPart $PartNumber }
-        $partMode = $null -ne $fixedParts -or [bool]$UploadId -or ($keyGiven -and $expectingInput)
-        $plainHeads = [string[]]@('{"key":"')   # a line without a part number
-
-        $psi = [System.Diagnostics.ProcessStartInfo]::new($binary)
-        Add-S3PreSignSession $arguments $psi $PSBoundParameters $PSCmdlet
-        foreach ($argument in $arguments) { $psi.ArgumentList.Add($argument) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardInput = $true
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $utf8 = [System.Text.UTF8Encoding]::new($false)   # no BOM: it would corrupt the first request line
-        $psi.StandardInputEncoding = $utf8
-        $psi.StandardErrorEncoding = $utf8
-
-        $PSCmdlet.WriteVerbose('Starting ' + $binary + ' ' + [string]::Join(' ', $arguments))   # no secrets: those are in the environment
-        $proc = [System.Diagnostics.Process]::new()
-        $proc.StartInfo = $psi
-        try { [void]$proc.Start() }
-        catch {
-            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start '$binary': $($_.Exception.GetBaseException().Message)" $binary))
-        }
-        $stdin = $proc.StandardInput
-        $stdin.AutoFlush = $false   # flushed in batches: see the process block
-        $stdin.NewLine = "`n"
-        $stdout = $proc.StandardOutput.BaseStream   # read in chunks of whatever has arrived
-        $buffer = [byte[]]::new(64KB)
-        $readTask = $stdout.ReadAsync($buffer, 0, $buffer.Length)   # always exactly one pending read
-
-        # While the child starts: the result types, emitted on first use.
-        $types = Get-S3PreSignTypes
-
-        # Request bytes that may be written but not yet answered. Kept at or below the OS pipe buffer
-        # (Linux 64 KiB, macOS 16 KiB, Windows ~4 KiB) so a write to the child's stdin never blocks: the
-        # child only stops reading stdin when its stdout is full, which can only happen while we are not
-        # reading, and we stop writing (and wait for results instead) before that point. No threads needed.
-        $maxUnanswered = if ($IsWindows) { 4KB } elseif ($IsMacOS) { 16KB } else { 32KB }
-        # For line n (1-based) sent so far: $ends[n & $mask] = request bytes written up to its end, and
-        # $targets[n & $mask] = what its error record points at. A line has at least 11 bytes, so fewer
-        # than 32 KiB / 11 < 8192 lines are ever unanswered: the rings never overwrite one still needed.
-        # In an upload's pipeline $parts[n & $mask] is the part number line n asked for (results do not say).
-        $mask = 8191
-        $ends = [long[]]::new($mask + 1)
-        $targets = [object[]]::new($mask + 1)
-        $parts = $null
-        if ($partMode) { $parts = [object[]]::new($mask + 1) }
-
-        # What Receive-S3PreSignResult needs. The process block keeps its own counters in local variables
-        # (much faster) and copies them here and back around each call.
-        $batch = @{
-            Cmdlet = $PSCmdlet; Process = $proc; Stdout = $stdout; StderrTask = $proc.StandardError.ReadToEndAsync()
-            Buffer = $buffer; Kept = 0; Json = [byte[]]::new(2 * $buffer.Length + 2); Output = [object[]]::new(1024)
-            ReadTask = $readTask; Eof = $false; ResultType = $types.Result; ResultArrayType = $types.ResultArray
-            JsonOptions = $types.JsonOptions; AsString = $AsString.IsPresent; Warned = [System.Collections.Generic.HashSet[string]]::new()
-            MaxUnanswered = $maxUnanswered; Mask = $mask; Ends = $ends; Targets = $targets; Sent = [long]0; Answered = [long]0; Written = [long]0
-            Parts = $parts; UploadId = $(if ($UploadId) { $UploadId } else { $null }); FixedParts = $fixedParts; KeyGiven = $keyGiven
-            PlainHeads = $plainHeads; Stdin = $stdin; Flushed = $false
-            # Masked in messages that come from the program, should one ever quote them.
-            Secrets = @(foreach ($secret in $SecretKey, $SessionToken, $ServerSideEncryptionCustomerProvidedKey) { if ($secret.Length -ge 8) { $secret } })
-        }
-        $sent = [long]0       # lines written
-        $answered = [long]0   # lines answered
-        $written = [long]0    # request bytes written
-        # Flushing: at once for an input that comes slowly (and for the first request), otherwise when the
-        # writer's buffer (4 KiB) fills or $flushAfter ms have passed.
-        $flushAfter = 10
-        $lastFlush = [long]0
-        $lastCall = [System.Environment]::TickCount64
-        $unflushed = 0
+        # The table's names for what this command calls otherwise; per-item values go on the request lines.
+        $bound = @{} + $PSBoundParameters
+        if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
+        $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
+        foreach ($name in 'BucketName', 'Key', 'VersionId', 'PartNumber') { [void]$bound.Remove($name) }
+        $arguments = 'batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url' })
+        $run = Start-S3PreSignRun $PSCmdlet $arguments $bound
+        if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType }
+        $keyGiven, $bucketGiven, $fixedParts, $index = $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
     }
 
     process {
-        # After a gap in the input, this request is flushed at once, and the ones held back before the gap
-        # are answered now: results come as they would from a writer that flushes every line.
-        # (No dot-sourcing in this function: it would make every variable access slow.)
-        $now = [System.Environment]::TickCount64
-        $flushNow = $now - $lastFlush -ge $flushAfter
-        if ($flushNow -and $unflushed -and $now - $lastCall -ge $flushAfter) {
-            try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
-            $unflushed = 0
-            $batch.Sent = $sent; $batch.Written = $written
-            Receive-S3PreSignResult $batch 3 0
-            $answered = $batch.Answered; $readTask = $batch.ReadTask
-        }
-        $lastCall = $now
-
-        # What -Key means: text and numbers are keys; another object gives its Key property (as
-        # by-property-name binding would) or no key at all, which s3presign then reports as missing_key
-        # for that item, so that the failure lands in -ErrorVariable with the object as its TargetObject.
-        $keys = $Key
-        if ($keys -isnot [string]) {
-            if ($null -eq $keys -or $keys -is [System.Collections.IEnumerable] -or $keys -is [ValueType]) {
-                # Collections and dictionaries ($x.Key would enumerate them or look the key up) and values.
-                if ($null -ne $keys -and $keys -isnot [ValueType] -and $keys -isnot [array]) {
-                    $keyProperty = $keys.PSObject.Properties['Key']
-                    $keys = if ($keyProperty) { $keyProperty.Value } else { $null }
-                }
+        # What the pipeline gave, bound as AWS.Tools binds it: a piped string is the bucket when -Key is on the
+        # command line and neither -BucketName nor -UploadId; else piped strings and numbers are keys, or, with
+        # -UploadId, numbers are part numbers. An object gives its BucketName/Bucket/Key/... properties.
+        $item = $InputObject
+        $index++
+        $bucket = $BucketName; $keys = $Key; $parts = $fixedParts; $itemRegion = $null
+        if ($PSCmdlet.MyInvocation.ExpectingInput) {
+            if ($item -is [string] -or $item -is [ValueType]) {
+                if ($keyGiven -and -not $bucketGiven -and -not $UploadId) { $bucket = [string]$item }
+                elseif ($UploadId -and ($item -isnot [string] -or $keyGiven)) { $parts = $item }
+                else { $keys = $item; $bucket = if ($bucketGiven) { $PSBoundParameters['BucketName'] } }
             } else {
-                # $null if it has none (strict mode is off in here). Not $keys.PSObject.Properties['Key']: that
-                # is slow, above all for a freshly made object.
-                $keys = $keys.Key
-            }
-            if ($keys -isnot [string]) {
-                $keys = [string[]]$keys   # what a [string[]] parameter would have made of it
-                if ($null -eq $keys -or $keys.Count -eq 0) { $keys = '' }   # no key: s3presign reports missing_key
+                $bucket = if ($bucketGiven) { $PSBoundParameters['BucketName'] } elseif ($item.BucketName) { $item.BucketName } else { $item.Bucket }
+                if (-not $keyGiven) { $keys = $item.Key }
+                if ($null -eq $fixedParts -and $null -ne $item.PartNumber) { $parts = $item.PartNumber }
+                if ($Region -and $Region -ne $commandRegion) { $itemRegion = $Region }
             }
         }
-        # JsonEncodedText's default encoder escapes every non-ASCII character, so a line is ASCII and its
-        # length is its size in bytes. A missing bucket or key is left to s3presign to report.
-        $fields = '"}'
-        if ($Bucket) { $fields = '","bucket":"' + [System.Text.Json.JsonEncodedText]::Encode($Bucket).ToString() + $fields }
-        if ($VersionId) { $fields = '","version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + $fields }
-        # Errors point back at what was piped in (a Get-S3Object result, a CSV row, ...), or at the key.
-        $target = if ($expectingInput) { $_ } else { $null }
-
-        if (-not $partMode) {
-            foreach ($k in $keys) {
-                $request = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + $fields
-                $bytes = $request.Length + 1
-                if ($written - $ends[$answered -band $mask] + $bytes -gt $maxUnanswered -and $answered -lt $sent) {
-                    try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
-                    $lastFlush = $now
-                    $unflushed = 0
-                    $batch.Sent = $sent; $batch.Written = $written
-                    Receive-S3PreSignResult $batch 1 $bytes
-                    $answered = $batch.Answered; $readTask = $batch.ReadTask
-                }
-                try { $stdin.WriteLine($request) } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
-                $sent++
-                $written += $bytes
-                $ends[$sent -band $mask] = $written
-                $targets[$sent -band $mask] = if ($null -ne $target) { $target } else { $k }
+        $fields = ''
+        if ($bucket) { $fields += ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$bucket).ToString() + '"' }
+        if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
+        $target = if ($PSCmdlet.MyInvocation.ExpectingInput) { $item } else { $null }
+        $keys = if ($null -eq $keys) { [string[]]'' } else { [string[]]$keys }
+        # A piped object's region gets a run of its own: s3presign signs for one region per process.
+        if ($itemRegion -and -not $run.Regions) { $run.Regions = @{} }
+        $partList = [object[]]::new(1)
+        if ($null -ne $parts) { $partList = @(foreach ($p in $parts) { if ($p -is [int] -or $p -is [long]) { [string]$p } else { '"' + [System.Text.Json.JsonEncodedText]::Encode([string]$p).ToString() + '"' } }) }
+        $run.Single = -not $PSCmdlet.MyInvocation.ExpectingInput -and $keys.Count * $partList.Count -eq 1
+        foreach ($k in $keys) {
+            $head = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + '"' + $fields
+            foreach ($p in $partList) {
+                $line = if ($null -ne $p) { $head + ',"part_number":' + $p + '}' } else { $head + '}' }
+                $t = if ($null -ne $target) { $target } elseif ($null -ne $p -and $null -ne $fixedParts) { $p.Trim('"') } else { $k }
+                if ($itemRegion) { Send-S3PreSignRegionRequest $run ([string]$itemRegion) $line @{ Object = $t; Index = $index } $bound }
+                else { Send-S3PreSignRequest $run $line @{ Object = $t; Index = $index } }
             }
-        } else {
-            # An upload's pipeline: the same, with part numbers, in a function of its own. (Not inline: PowerShell
-            # compiles this block while it interprets the first items, and a smaller block is ready sooner.)
-            $batch.Sent = $sent; $batch.Written = $written
-            Send-S3PreSignPart $batch $keys $fields $target $PartNumber
-            $answered = $batch.Answered; $readTask = $batch.ReadTask; $sent = $batch.Sent; $written = $batch.Written
-            if ($batch.Flushed) { $lastFlush = $now; $unflushed = 0 }
-        }
-        if ($flushNow) {
-            try { $stdin.Flush() } catch { $batch.Sent = $sent; $batch.Written = $written; Stop-S3PreSignWriting $batch $_ }
-            $lastFlush = $now
-            $unflushed = 0
-        } else {
-            $unflushed++
-        }
-        if ($readTask.IsCompleted) {
-            # Hands on what has arrived.
-            $batch.Sent = $sent; $batch.Written = $written
-            Receive-S3PreSignResult $batch 0 0
-            $answered = $batch.Answered; $readTask = $batch.ReadTask
         }
     }
 
     end {
-        # Closing stdin flushes it and tells the child that no more requests come.
-        try { $stdin.Close() } catch { $PSCmdlet.WriteDebug("closing stdin: $_") }
-        $batch.Sent = $sent; $batch.Written = $written
-        Receive-S3PreSignResult $batch 2 0
-        if (-not $proc.WaitForExit(10000)) { Stop-S3PreSignBatch $batch 'did not exit after answering every request' }
-        foreach ($line in (Get-S3PreSignStderr $batch).Split([char]10)) {
-            $line = $line.TrimEnd([char]13)
-            if ($line.StartsWith('s3presign: warning: ')) {
-                $warning = $line.Substring(20)
-                if ($batch.Warned.Add($warning)) { $PSCmdlet.WriteWarning($warning) }
-            } elseif ($line) { $PSCmdlet.WriteVerbose($line) }
-        }
-        # 0: all signed; 1: some items failed, each already reported. Anything else was not explained
-        # by a result (a fatal record would already have stopped the pipeline).
-        if ($proc.ExitCode -ne 0 -and $proc.ExitCode -ne 1) { Stop-S3PreSignBatch $batch 'failed' }
+        if ($run.Regions) { foreach ($other in $run.Regions.Values) { Complete-S3PreSignRun $other } }
+        Complete-S3PreSignRun $run
     }
 
     clean {
-        # The child must not outlive the pipeline (Ctrl+C, -ErrorAction Stop, Select -First).
-        if ($proc) {
-            try { if (-not $proc.HasExited) { $proc.Kill($true) } }
-            catch { $PSCmdlet.WriteDebug("kill: $_") }
-            # Disposing flushes stdin, which fails if the child is gone with requests still buffered.
-            try { $proc.Dispose() } catch { $PSCmdlet.WriteDebug("dispose: $_") }
-        }
+        Stop-S3PreSignRun $run
+        if ($run.Regions) { foreach ($other in $run.Regions.Values) { Stop-S3PreSignRun $other } }
     }
 }
 
-Export-ModuleMember -Function Get-S3PreSignedURL
+function Send-S3PreSignRegionRequest {
+    # A piped object with its own Region: signed by a run for that region, one per region per pipeline. Results
+    # stay in input order: the main run's pending answers are emitted before, the region run's at once.
+    param([hashtable]$Run, [string]$Region, [string]$Line, [object]$Target, [hashtable]$Bound)
+    Receive-S3PreSignResult $Run $Run.Written
+    $other = $Run.Regions[$Region]
+    if (-not $other) {
+        $regional = @{} + $Bound
+        $regional.Region = $Region
+        $other = Start-S3PreSignRun $Run.Cmdlet $Run.Arguments.GetRange(0, 5) $regional
+        $other.Detailed = $Run.Detailed
+        $Run.Regions[$Region] = $other
+    }
+    $other.Single = $Run.Single
+    Send-S3PreSignRequest $other $Line $Target
+    Receive-S3PreSignResult $other $other.Written
+}
+
+Export-ModuleMember -Function Get-S3PreSignedURL, New-S3PreSignedPost, ConvertFrom-S3PreSignedURL

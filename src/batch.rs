@@ -4,6 +4,7 @@
 use std::io::{self, BufRead, BufReader, Read, Write};
 
 use crate::batch_line;
+use crate::cli::BatchOutput;
 use crate::output;
 use crate::presign::{Presigner, WarningKind};
 use crate::request::RequestFields;
@@ -15,12 +16,14 @@ pub struct Tally {
     pub failed: u64,
 }
 
-/// Reads every line of `input`, writes one record per line to `out`. Warnings that repeat on
-/// many URLs (expiring credentials, dot segments) reach `warn` once per kind; each result
-/// carries its own. Returns early only if `out` fails.
+/// Reads every line of `input`, writes one record per line to `out`: for a signed line, its
+/// `url` record or (with [`BatchOutput::Url`]) its URL alone; an error record for any other.
+/// Warnings that repeat on many URLs (expiring credentials, dot segments) reach `warn` once per
+/// kind; each JSON result carries its own. Returns early only if `out` fails.
 pub fn run(
     input: &mut BufReader<impl Read>,
     out: &mut impl Write,
+    format: BatchOutput,
     defaults: &RequestFields,
     presigner: &mut Presigner,
     warn: &mut dyn FnMut(&str),
@@ -56,7 +59,13 @@ pub fn run(
                                 warn(&w.message);
                             }
                         }
-                        output::write_url(out, line_number, &presigned)?;
+                        match format {
+                            BatchOutput::Json => output::write_url(out, line_number, &presigned)?,
+                            BatchOutput::Url => {
+                                out.write_all(presigned.url.as_bytes())?;
+                                out.write_all(b"\n")?;
+                            }
+                        }
                     }
                     Err(error) => {
                         tally.failed += 1;

@@ -44,6 +44,19 @@ pub enum Command {
     /// Sign a POST policy for browser and form uploads (boto3's generate_presigned_post): the
     /// form URL and its fields, bounded by key or key prefix, size range, content type, ...
     Post(PostArgs),
+    /// List the profiles of the AWS config and credentials files, with their regions (no
+    /// network call, no secrets).
+    Profiles(ProfilesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    /// Use this shared credentials file instead of ~/.aws/credentials.
+    #[arg(long, value_name = "PATH")]
+    pub credentials_file: Option<PathBuf>,
+    /// What to print: name and region per line (url, table), or a JSON array.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
 }
 
 /// A form for any key in the bucket must be asked for (`--key-prefix ''`), never a default.
@@ -194,6 +207,20 @@ pub struct BatchArgs {
     /// Protocol version the caller expects; only 1 exists.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1))]
     pub protocol: u32,
+    /// What a signed line gives: its JSON result, or just its URL (errors stay JSON records,
+    /// and a URL never starts with '{'). See docs/protocol.md.
+    #[arg(long, value_enum, default_value_t = BatchOutput::Json)]
+    pub output: BatchOutput,
+}
+
+/// `batch --output`: the result written for a signed line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BatchOutput {
+    /// The `url` record of docs/protocol.md.
+    Json,
+    /// The URL alone: what a caller that needs nothing else (the PowerShell module's default
+    /// output) can pass on without parsing.
+    Url,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

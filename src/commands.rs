@@ -39,6 +39,18 @@ pub fn main() -> ExitCode {
         Command::Multipart(cli::MultipartCommand::Create(args)) => run_multipart_create(args),
         Command::Inspect(args) => run_inspect(args),
         Command::Post(args) => run_post(args),
+        Command::Profiles(args) => run_profiles(&args),
+    }
+}
+
+fn run_profiles(args: &cli::ProfilesArgs) -> ExitCode {
+    let json = args.output == OutputFormat::Json;
+    match crate::profiles::run(args) {
+        Ok(list) => match crate::profiles::write(&mut io::stdout().lock(), &list, json) {
+            Ok(()) => ExitCode::Success,
+            Err(_) => ExitCode::SetupFailed,
+        },
+        Err(e) => report_setup_error(&e, json),
     }
 }
 
@@ -113,7 +125,15 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
     let mut input = io::BufReader::with_capacity(64 * 1024, stdin.lock());
     let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut warn = |w: &str| eprintln!("s3presign: warning: {w}");
-    match batch::run(&mut input, &mut out, &defaults, &mut presigner, &mut warn) {
+    let format = args.output;
+    match batch::run(
+        &mut input,
+        &mut out,
+        format,
+        &defaults,
+        &mut presigner,
+        &mut warn,
+    ) {
         Ok(tally) if tally.failed == 0 => ExitCode::Success,
         Ok(_) => ExitCode::ItemsFailed,
         // The reader went away: nobody is left to tell.

@@ -30,6 +30,7 @@ pub mod output;
 pub mod outside_text;
 pub mod post_policy;
 pub mod presign;
+pub mod profiles;
 pub mod redact;
 pub mod region;
 pub mod request;

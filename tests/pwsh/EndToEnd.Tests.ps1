@@ -43,14 +43,14 @@ Describe 'End to end against an S3 test server' {
     }
 
     It 'downloads hello.txt with a GET URL' {
-        $link = Get-S3PreSignedURL -Bucket $testBucket -Key hello.txt -ExpiresIn 5m @server
+        $link = Get-S3PreSignedURL -Detailed -Bucket $testBucket -Key hello.txt -ExpiresIn 5m @server
         $response = Invoke-Url -Url $link.Url
         $response.Status | Should -Be 200 -Because $response.Body
         $response.Body | Should -Be 'hello world'
     }
 
     It 'checks hello.txt with a HEAD URL' {
-        $link = Get-S3PreSignedURL -Bucket $testBucket -Key hello.txt -Verb HEAD @server
+        $link = Get-S3PreSignedURL -Detailed -Bucket $testBucket -Key hello.txt -Verb HEAD @server
         $response = Invoke-Url -Method HEAD -Url $link.Url
         $response.Status | Should -Be 200
         "$($response.Headers['Content-Length'])" | Should -Be '11'
@@ -58,7 +58,7 @@ Describe 'End to end against an S3 test server' {
 
     It 'uploads with a PUT URL and -ContentType, then downloads the upload' {
         $key = "uploads/pester-$([guid]::NewGuid()).txt"
-        $put = Get-S3PreSignedURL -Bucket $testBucket -Key $key -Verb PUT -ContentType text/plain -ExpiresIn 5m @server
+        $put = Get-S3PreSignedURL -Detailed -Bucket $testBucket -Key $key -Verb PUT -ContentType text/plain -ExpiresIn 5m @server
         $put.Headers | Should -Be 'Content-Type: text/plain'
 
         $upload = Invoke-Url -Method PUT -Url $put.Url -Body ([System.Text.Encoding]::UTF8.GetBytes('uploaded by pester')) -ContentType 'text/plain'
@@ -70,16 +70,16 @@ Describe 'End to end against an S3 test server' {
     }
 
     It 'refuses a PUT that sends another Content-Type than the one signed' {
-        $put = Get-S3PreSignedURL -Bucket $testBucket -Key "uploads/wrong-type-$([guid]::NewGuid()).bin" -Verb PUT -ContentType image/png @server
+        $put = Get-S3PreSignedURL -Detailed -Bucket $testBucket -Key "uploads/wrong-type-$([guid]::NewGuid()).bin" -Verb PUT -ContentType image/png @server
         $response = Invoke-Url -Method PUT -Url $put.Url -Body ([byte[]](1, 2, 3)) -ContentType 'text/plain'
         $response.Status | Should -Be 403
     }
 
     It 'deletes with a DELETE URL' {
         $key = "uploads/delete-me-$([guid]::NewGuid()).txt"
-        $put = Get-S3PreSignedURL -Bucket $testBucket -Key $key -Verb PUT @server
+        $put = Get-S3PreSignedURL -Detailed -Bucket $testBucket -Key $key -Verb PUT @server
         (Invoke-Url -Method PUT -Url $put.Url -Body ([byte[]](65))).Status | Should -Be 200
-        $delete = Get-S3PreSignedURL -Bucket $testBucket -Key $key -Verb DELETE @server
+        $delete = Get-S3PreSignedURL -Detailed -Bucket $testBucket -Key $key -Verb DELETE @server
         (Invoke-Url -Method DELETE -Url $delete.Url).Status | Should -Be 204
         (Invoke-Url -Url (Get-S3PreSignedURL -Bucket $testBucket -Key $key @server -AsString)).Status | Should -Be 404
     }
@@ -111,7 +111,7 @@ Describe 'End to end against an S3 test server' {
 
     It 'serves every URL of a piped batch' {
         $links = 1..20 | ForEach-Object { [pscustomobject]@{ BucketName = $testBucket; Key = 'hello.txt' } } |
-            Get-S3PreSignedURL -ExpiresIn 10m @server
+            Get-S3PreSignedURL -Detailed -ExpiresIn 10m @server
         $links.Count | Should -Be 20
         foreach ($link in $links) {
             $response = Invoke-Url -Url $link.Url

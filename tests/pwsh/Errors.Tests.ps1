@@ -24,7 +24,7 @@ Describe 'Per-item errors' {
     }
 
     It 'reports a bad item as one non-terminating error and still signs the others' {
-        $results = $items | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results = $items | Get-S3PreSignedURL -Detailed -ErrorVariable failures -ErrorAction SilentlyContinue
 
         $results.Count | Should -Be 4
         $results.Key | Should -Be @('one', 'two', 'four', 'five')
@@ -32,12 +32,12 @@ Describe 'Per-item errors' {
         $failures[0] | Should -BeOfType [System.Management.Automation.ErrorRecord]
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_bucket,Get-S3PreSignedURL'
         $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        [object]::ReferenceEquals($failures[0].TargetObject, $items[2]) | Should -BeTrue -Because 'TargetObject is the piped object'
+        [object]::ReferenceEquals($failures[0].TargetObject, $items[2]) | Should -Be $true -Because 'TargetObject is the piped object'
         $failures[0].Exception.Message | Should -Match 'Bad_Bucket!'
     }
 
     It 'writes the error to the error stream in pipeline order' {
-        $stream = @($items | Get-S3PreSignedURL 2>&1)
+        $stream = @($items | Get-S3PreSignedURL -Detailed 2>&1)
         $stream.Count | Should -Be 5
         $stream[2] | Should -BeOfType [System.Management.Automation.ErrorRecord]
         $stream[3].Key | Should -Be 'four'
@@ -47,7 +47,7 @@ Describe 'Per-item errors' {
         $emitted = [System.Collections.Generic.List[object]]::new()
         $caught = $null
         try {
-            $items | Get-S3PreSignedURL -ErrorAction Stop | ForEach-Object { $emitted.Add($_) }
+            $items | Get-S3PreSignedURL -Detailed -ErrorAction Stop | ForEach-Object { $emitted.Add($_) }
         } catch {
             $caught = $_
         }
@@ -58,13 +58,13 @@ Describe 'Per-item errors' {
     }
 
     It 'uses the key as the TargetObject when nothing is piped' {
-        $null = Get-S3PreSignedURL -Bucket 'Bad_Bucket!' -Key lonely -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
-        $failures[0].TargetObject | Should -Be 'lonely'
+        $null = Get-S3PreSignedURL -Detailed -Bucket 'Bad_Bucket!' -Key lonely, other -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
+        $failures.TargetObject | Should -Be @('lonely', 'other')
     }
 
     It 'reports an -Expires in the past as expiry_in_past' {
-        $results = 'a', 'b' | Get-S3PreSignedURL -Bucket $Bucket -Expires ([datetime]::UtcNow.AddMinutes(-5)) -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results = 'a', 'b' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Expires ([datetime]::UtcNow.AddMinutes(-5)) -ErrorVariable failures -ErrorAction SilentlyContinue
         $results | Should -BeNullOrEmpty
         $failures.Count | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_in_past,Get-S3PreSignedURL'
@@ -72,25 +72,30 @@ Describe 'Per-item errors' {
         $failures.TargetObject | Should -Be @('a', 'b')
     }
 
-    It 'reports an expiry more than 7 days away as expiry_too_far' {
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -ExpiresIn 8d -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
+    It 'reports an expiry more than 7 days away as expiry_too_far, naming -ExpiresIn''s value in PowerShell terms' {
+        $null = 'k', 'l' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 8d -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_too_far,Get-S3PreSignedURL'
         $failures[0].Exception.Message | Should -Match '7 days'
+        $failures[1].Exception.Message | Should -BeLike 'input object 2: *'
     }
 
-    It 'reports an unreadable -ExpiresIn as invalid_expiry' {
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -ExpiresIn 'soon' -ErrorVariable failures -ErrorAction SilentlyContinue
+    It 'reports an unreadable -ExpiresIn as invalid_expiry, naming -ExpiresIn and not --expires-in or expires_in' {
+        $null = 'k' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 'soon' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_expiry,Get-S3PreSignedURL'
+        $failures[0].Exception.Message | Should -BeLike 'input object 1: -ExpiresIn*'
+        $failures[0].Exception.Message | Should -Not -Match '--expires-in|expires_in|line \d'
     }
 
-    It 'reports -ContentType on a GET as content_type_not_put' {
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -ContentType text/plain -ErrorVariable failures -ErrorAction SilentlyContinue
+    It 'reports -ContentType on a GET as content_type_not_put, naming -ContentType' {
+        $null = 'k' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ContentType text/plain -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'content_type_not_put,Get-S3PreSignedURL'
+        $failures[0].Exception.Message | Should -Match '-ContentType is signed only for PUT'
     }
 
     It 'reports a key over 1024 bytes as invalid_key and goes on' {
-        $results = 'ok', ('k' * 1025), 'fine' | Get-S3PreSignedURL -Bucket $Bucket -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results = 'ok', ('k' * 1025), 'fine' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ErrorVariable failures -ErrorAction SilentlyContinue
         $results.Key | Should -Be @('ok', 'fine')
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_key,Get-S3PreSignedURL'
     }
@@ -98,22 +103,22 @@ Describe 'Per-item errors' {
     It 'reports a piped object without a Key property as missing_key, with the object as TargetObject' {
         $noKey = [pscustomobject]@{ Bucket = $Bucket; Name = 'no key' }
         $results = $noKey, [pscustomobject]@{ Bucket = $Bucket; Key = 'k' } |
-            Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+            Get-S3PreSignedURL -Detailed -ErrorVariable failures -ErrorAction SilentlyContinue
         $results.Key | Should -Be @('k') -Because 'the object must not be signed as the key "@{Bucket=...}"'
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'missing_key,Get-S3PreSignedURL'
-        [object]::ReferenceEquals($failures[0].TargetObject, $noKey) | Should -BeTrue
+        [object]::ReferenceEquals($failures[0].TargetObject, $noKey) | Should -Be $true
     }
 
     It 'reports CSV rows with an empty Bucket or Key cell as missing_bucket / missing_key' {
         $csv = Join-Path $TestDrive 'holes.csv'
         Write-TestFile $csv @('Bucket,Key', "$Bucket,a.txt", ',b.txt', "$Bucket,", "$Bucket,d.txt")
         $rows = Import-Csv $csv
-        $results = $rows | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results = $rows | Get-S3PreSignedURL -Detailed -ErrorVariable failures -ErrorAction SilentlyContinue
         $results.Key | Should -Be @('a.txt', 'd.txt')
         $failures.FullyQualifiedErrorId | Should -Be @('missing_bucket,Get-S3PreSignedURL', 'missing_key,Get-S3PreSignedURL')
-        [object]::ReferenceEquals($failures[0].TargetObject, $rows[1]) | Should -BeTrue
-        [object]::ReferenceEquals($failures[1].TargetObject, $rows[2]) | Should -BeTrue
+        [object]::ReferenceEquals($failures[0].TargetObject, $rows[1]) | Should -Be $true
+        [object]::ReferenceEquals($failures[1].TargetObject, $rows[2]) | Should -Be $true
     }
 
     It 'reports <Code> as an InvalidArgument error (the caller''s input), with an ArgumentException' -ForEach @(
@@ -121,7 +126,7 @@ Describe 'Per-item errors' {
         @{ Code = 'invalid_multipart'; Arguments = @{ Verb = 'PUT'; UploadId = 'u'; PartNumber = 10001 } }
         @{ Code = 'invalid_header'; Arguments = @{ Verb = 'PUT'; StorageClass = 'COLD_AS_ICE' } }
     ) {
-        $results = 'one', 'two' | Get-S3PreSignedURL -Bucket $Bucket @Arguments -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results = 'one', 'two' | Get-S3PreSignedURL -Detailed -Bucket $Bucket @Arguments -ErrorVariable failures -ErrorAction SilentlyContinue
         $results | Should -BeNullOrEmpty
         $failures.Count | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be "$Code,Get-S3PreSignedURL"
@@ -131,7 +136,7 @@ Describe 'Per-item errors' {
     }
 
     It 'reports a piped key without a bucket as missing_bucket' {
-        $null = 'lonely.txt' | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $null = 'lonely.txt' | Get-S3PreSignedURL -Detailed -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures.FullyQualifiedErrorId | Should -Be 'missing_bucket,Get-S3PreSignedURL'
         $failures[0].TargetObject | Should -Be 'lonely.txt'
     }
@@ -156,7 +161,7 @@ Describe 'Setup failures' {
     It 'stops with BinaryNotFound when S3PRESIGN_BIN points nowhere' {
         $env:S3PRESIGN_BIN = Join-Path $TestDrive 'no-such-s3presign'
         $caught = $null
-        try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
+        try { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k } catch { $caught = $_ }
         $caught.FullyQualifiedErrorId | Should -Be 'BinaryNotFound,Get-S3PreSignedURL'
         $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $caught.Exception.Message | Should -Match 'S3PRESIGN_BIN'
@@ -173,12 +178,12 @@ Describe 'Setup failures' {
             $env:PATH = Join-Path $TestDrive 'empty-path'   # no s3presign on PATH
             if (Test-Path $bundled) {
                 # A packaged module ships its binary in module/bin: then that one is found instead.
-                (Get-S3PreSignedURL -Bucket $Bucket -Key k -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message |
+                (Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message |
                     Should -Match ([regex]::Escape($bundled))
                 return
             }
             $caught = $null
-            try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
+            try { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k } catch { $caught = $_ }
             $caught.FullyQualifiedErrorId | Should -Be 'BinaryNotFound,Get-S3PreSignedURL'
             $caught.Exception.Message | Should -Match 'cargo build'
             $caught.Exception.Message | Should -Match 'S3PRESIGN_BIN'
@@ -195,41 +200,39 @@ Describe 'Setup failures' {
             $null = New-Item -ItemType SymbolicLink -Path (Join-Path $dir 's3presign') -Target $RealBinary
             Remove-Item env:S3PRESIGN_BIN
             $env:PATH = $dir.FullName + [System.IO.Path]::PathSeparator + $savedPath
-            (Get-S3PreSignedURL -Bucket $Bucket -Key k).Url | Should -Match 'X-Amz-Signature='
+            (Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k).Url | Should -Match 'X-Amz-Signature='
         } finally {
             $env:PATH = $savedPath
         }
     }
 
     It 'refuses -Expires together with -ExpiresIn' {
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Expires ([datetime]::UtcNow.AddHours(1)) -ExpiresIn 1h } |
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Expires ([datetime]::UtcNow.AddHours(1)) -ExpiresIn 1h } |
             Should -Throw -ErrorId 'conflicting_expiry,Get-S3PreSignedURL'
     }
 
     It 'refuses -ProfileName together with -AccessKey' {
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k -ProfileName dev -AccessKey $DevKeyId -SecretKey $DevSecret } |
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -ProfileName dev -AccessKey $DevKeyId -SecretKey $DevSecret } |
             Should -Throw -ErrorId 'AmbiguousParameterSet,Get-S3PreSignedURL'
     }
 
     It 'refuses a -Verb outside GET, PUT, HEAD, DELETE, POST' {
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb PATCH } |
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb PATCH } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-S3PreSignedURL'
     }
 
     It 'reports POST without -UploadId as invalid_verb (POST only completes a multipart upload)' {
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb POST -ErrorVariable failed -ErrorAction SilentlyContinue
-        $failed.Count | Should -Be 1
-        $failed[0].FullyQualifiedErrorId | Should -BeLike 'invalid_verb,*'
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb POST } | Should -Throw -ErrorId 'invalid_verb,Get-S3PreSignedURL' -ExpectedMessage '*-UploadId*'
     }
 
     It 'refuses 7d written inside an expression, where PowerShell reads the decimal 7' {
         $arguments = @{ ExpiresIn = 7d }   # not '7d': this is [decimal]7, which would be 7 seconds
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k @arguments } |
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k @arguments } |
             Should -Throw -ErrorId 'invalid_expiry,Get-S3PreSignedURL' -ExpectedMessage "*Quote durations*"
     }
 
     It 'refuses an -ExpiresIn that is neither a TimeSpan, a number nor a string' {
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k -ExpiresIn @{ hours = 1 } } |
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -ExpiresIn @{ hours = 1 } } |
             Should -Throw -ErrorId 'invalid_expiry,Get-S3PreSignedURL'
     }
 }
@@ -240,7 +243,7 @@ Describe 'A misbehaving s3presign' -Skip:$IsWindows {
     It 'stops with ProcessFailed and its standard error when it dies mid-run' {
         $env:S3PRESIGN_BIN = New-TestWrapper 'dies.sh' 'read -r line; echo "s3presign: error: simulated crash" >&2; exit 3'
         $caught = $null
-        try { 'a', 'b', 'c' | Get-S3PreSignedURL -Bucket $Bucket } catch { $caught = $_ }
+        try { 'a', 'b', 'c' | Get-S3PreSignedURL -Detailed -Bucket $Bucket } catch { $caught = $_ }
         $caught.FullyQualifiedErrorId | Should -Be 'ProcessFailed,Get-S3PreSignedURL'
         $caught.CategoryInfo.Category | Should -Be 'InvalidOperation'
         $caught.Exception.Message | Should -Match 'simulated crash'
@@ -249,19 +252,19 @@ Describe 'A misbehaving s3presign' -Skip:$IsWindows {
 
     It 'stops with ProcessFailed when it exits 2 without a fatal record' {
         $env:S3PRESIGN_BIN = New-TestWrapper 'usage.sh' 'echo "s3presign: error: unexpected argument" >&2; exit 2'
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProcessFailed,Get-S3PreSignedURL'
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProcessFailed,Get-S3PreSignedURL'
     }
 
     It 'stops with ProtocolError (InvalidData) when it writes something that is not a result' {
         $env:S3PRESIGN_BIN = New-TestWrapper 'garbage.sh' 'while read -r line; do echo "hello"; done'
         $caught = $null
-        try { Get-S3PreSignedURL -Bucket $Bucket -Key k } catch { $caught = $_ }
+        try { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k } catch { $caught = $_ }
         $caught.FullyQualifiedErrorId | Should -Be 'ProtocolError,Get-S3PreSignedURL'
         $caught.CategoryInfo.Category | Should -Be 'InvalidData'
     }
 
-    It 'stops with ProtocolError when results come out of order' {
-        $env:S3PRESIGN_BIN = New-TestWrapper 'order.sh' 'cat > /dev/null; echo "{\"type\":\"url\",\"line\":2}"'
-        { Get-S3PreSignedURL -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProtocolError,Get-S3PreSignedURL'
+    It 'stops with ProtocolError when it answers a request that was not sent' {
+        $env:S3PRESIGN_BIN = New-TestWrapper 'order.sh' 'cat > /dev/null; echo "https://a/1"; echo "https://a/2"'
+        { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k } | Should -Throw -ErrorId 'ProtocolError,Get-S3PreSignedURL'
     }
 }

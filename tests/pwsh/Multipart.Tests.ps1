@@ -1,4 +1,4 @@
-# Multipart uploads with Get-S3PreSignedURL: part URLs in one call (-PartNumber 1..N) or from a pipeline of
+# Multipart uploads with Get-S3PreSignedURL -Detailed: part URLs in one call (-PartNumber 1..N) or from a pipeline of
 # part numbers, each URL carrying its UploadId and PartNumber; bad part numbers as per-item errors. Then a
 # whole upload against the S3 test server (see tests/pester.rs): created, uploaded part by part through the
 # URLs, completed, and the stored object compared byte for byte.
@@ -23,7 +23,7 @@ Describe 'Part URLs' {
     BeforeEach { $null = Reset-TestAws }
 
     It 'signs one URL per -PartNumber, in order, each with its PartNumber and UploadId' {
-        $results = @(Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId 'up/1+x' -PartNumber (1..5))
+        $results = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId 'up/1+x' -PartNumber (1..5))
         $results.Count | Should -Be 5
         $results.PartNumber | Should -Be @(1, 2, 3, 4, 5)
         $results[0].PartNumber | Should -BeOfType [int]
@@ -39,7 +39,7 @@ Describe 'Part URLs' {
     }
 
     It 'signs a pipeline of part numbers, with -Key on the command line' {
-        $results = @(3, 1, 2 | Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1)
+        $results = @(3, 1, 2 | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1)
         $results.PartNumber | Should -Be @(3, 1, 2)
         (Get-PartQuery $results[0]).PartNumber | Should -Be '3'
         (Get-PartQuery $results[2]).PartNumber | Should -Be '2'
@@ -49,14 +49,14 @@ Describe 'Part URLs' {
     It 'takes part numbers from the PartNumber property of piped objects (CSV rows) with -UploadId' {
         $csv = Join-Path $TestDrive 'parts.csv'
         Write-TestFile $csv @('Key,PartNumber', 'a.bin,2', 'b.bin,7')
-        $results = @(Import-Csv $csv | Get-S3PreSignedURL -Bucket $Bucket -Verb PUT -UploadId U2)
+        $results = @(Import-Csv $csv | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Verb PUT -UploadId U2)
         $results.Key | Should -Be @('a.bin', 'b.bin')
         $results.PartNumber | Should -Be @(2, 7)
         (Get-PartQuery $results[1]).PartNumber | Should -Be '7'
     }
 
     It 'signs 10,000 piped part numbers in order (more than the request window holds)' {
-        $results = 1..10000 | Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U3
+        $results = 1..10000 | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U3
         $results.Count | Should -Be 10000
         # Every property matches its URL, all along (the numbers are kept per line while results stream back).
         $mismatched = @(for ($i = 0; $i -lt 10000; $i++) {
@@ -66,7 +66,7 @@ Describe 'Part URLs' {
     }
 
     It 'keeps the PartNumber of parts whose URLs sign headers too' {
-        $results = @(1, 2 | Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U4 -ContentMD5 '1B2M2Y8AsgTpgAmY7PhCfg==')
+        $results = @(1, 2 | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U4 -ContentMD5 '1B2M2Y8AsgTpgAmY7PhCfg==')
         $results.PartNumber | Should -Be @(1, 2)
         $results.Headers | Should -Be @('Content-MD5: 1B2M2Y8AsgTpgAmY7PhCfg==', 'Content-MD5: 1B2M2Y8AsgTpgAmY7PhCfg==')
         (Get-PartQuery $results[1]).PartNumber | Should -Be '2'
@@ -81,18 +81,24 @@ Describe 'Part URLs' {
     }
 
     It 'gives the completion and abort URLs their UploadId, and other URLs none' {
-        $complete = Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb POST -UploadId U6
-        $complete.UploadId | Should -Be 'U6'
-        $complete.PartNumber | Should -BeNullOrEmpty
-        $abort = Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb DELETE -UploadId U6
-        $abort.UploadId | Should -Be 'U6'
-        $plain = Get-S3PreSignedURL -Bucket $Bucket -Key big.iso
-        $plain.UploadId | Should -BeNullOrEmpty
-        $plain.PartNumber | Should -BeNullOrEmpty
+        $complete = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb POST -UploadId U6 -ErrorVariable failed)
+        $complete.Count | Should -Be 1
+        $complete[0].Url | Should -Match 'uploadId=U6&.*X-Amz-Signature='
+        $complete[0].UploadId | Should -Be 'U6'
+        $complete[0].PartNumber | Should -BeNullOrEmpty
+        $abort = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb DELETE -UploadId U6 -ErrorVariable +failed)
+        $abort.Count | Should -Be 1
+        $abort[0].UploadId | Should -Be 'U6'
+        $plain = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -ErrorVariable +failed)
+        $plain.Count | Should -Be 1
+        $plain[0].Url | Should -Match 'X-Amz-Signature='
+        $plain[0].UploadId | Should -BeNullOrEmpty
+        $plain[0].PartNumber | Should -BeNullOrEmpty
+        $failed | Should -BeNullOrEmpty
     }
 
     It 'signs piped numbers as keys without -UploadId or -Key' {
-        $results = @(1..3 | Get-S3PreSignedURL -Bucket $Bucket)
+        $results = @(1..3 | Get-S3PreSignedURL -Detailed -Bucket $Bucket)
         $results.Key | Should -Be @('1', '2', '3')
         $results.PartNumber | Should -Be @($null, $null, $null)
         $results[0].Url | Should -Not -Match 'partNumber='
@@ -101,7 +107,7 @@ Describe 'Part URLs' {
     It 'takes Get-S3Object output and key strings in an upload pipeline' {
         # POST completes an upload: the key may come from the pipeline, as for any other request.
         $results = @([pscustomobject]@{ BucketName = $Bucket; Key = 'obj.iso' }, 'text.iso' |
-                Get-S3PreSignedURL -Bucket $Bucket -Verb POST -UploadId U7)
+                Get-S3PreSignedURL -Detailed -Bucket $Bucket -Verb POST -UploadId U7)
         $results.Key | Should -Be @('obj.iso', 'text.iso')
         $results.UploadId | Should -Be @('U7', 'U7')
         $results.PartNumber | Should -Be @($null, $null)
@@ -114,7 +120,7 @@ Describe 'Bad part numbers' {
     It 'reports <Bad> as an invalid_multipart error for that part only' -ForEach @(
         @{ Bad = 0 }, @{ Bad = 10001 }, @{ Bad = -3 }, @{ Bad = 'x' }, @{ Bad = 2.5 }
     ) {
-        $results = @(1, $Bad, 2 | Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1 -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $results = @(1, $Bad, 2 | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1 -ErrorVariable failures -ErrorAction SilentlyContinue)
         $results.PartNumber | Should -Be @(1, 2)
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_multipart,Get-S3PreSignedURL'
@@ -123,7 +129,7 @@ Describe 'Bad part numbers' {
     }
 
     It 'reports bad numbers given to -PartNumber with the number as TargetObject, and signs the rest' {
-        $results = @(Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1 -PartNumber 0, 1, 10000, 10001 -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $results = @(Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1 -PartNumber 0, 1, 10000, 10001 -ErrorVariable failures -ErrorAction SilentlyContinue)
         $results.PartNumber | Should -Be @(1, 10000)
         $failures.Count | Should -Be 2
         $failures.FullyQualifiedErrorId | Should -Be @('invalid_multipart,Get-S3PreSignedURL', 'invalid_multipart,Get-S3PreSignedURL')
@@ -132,14 +138,14 @@ Describe 'Bad part numbers' {
     }
 
     It 'reports part numbers without an upload as invalid_multipart' {
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -PartNumber 1 -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -PartNumber 1, 2 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures.Count | Should -Be 2
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_multipart,Get-S3PreSignedURL'
-        $failures[0].Exception.Message | Should -Match 'upload_id'
+        $failures[0].Exception.Message | Should -Match '-PartNumber needs the -UploadId'
     }
 
     It 'reports piped part numbers without -Key as missing_key, the number as TargetObject' {
-        $results = 1, 2 | Get-S3PreSignedURL -Bucket $Bucket -Verb PUT -UploadId U1 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results = 1, 2 | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Verb PUT -UploadId U1 -ErrorVariable failures -ErrorAction SilentlyContinue
         $results | Should -BeNullOrEmpty
         $failures.FullyQualifiedErrorId | Should -Be @('missing_key,Get-S3PreSignedURL', 'missing_key,Get-S3PreSignedURL')
         $failures.TargetObject | Should -Be @(1, 2)
@@ -155,7 +161,7 @@ Describe 'One s3presign for all the parts' -Skip:$IsWindows {
     }
 
     It 'uses one process and one request line per part for -PartNumber (1..200)' {
-        $results = Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1 -PartNumber (1..200)
+        $results = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1 -PartNumber (1..200)
         $results.Count | Should -Be 200
         @(Get-Content $counter).Count | Should -Be 1
         $lines = @(Get-Content $stdinCopy | ConvertFrom-Json)
@@ -166,7 +172,7 @@ Describe 'One s3presign for all the parts' -Skip:$IsWindows {
     }
 
     It 'uses one process for a pipeline of 200 part numbers' {
-        $results = 1..200 | Get-S3PreSignedURL -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1
+        $results = 1..200 | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.iso -Verb PUT -UploadId U1
         $results.Count | Should -Be 200
         @(Get-Content $counter).Count | Should -Be 1
         @(Get-Content $stdinCopy).Count | Should -Be 200
@@ -201,7 +207,7 @@ Describe 'A multipart upload end to end against an S3 test server' {
         function Complete-Upload([string]$Key, [string]$UploadId, [System.Collections.IDictionary]$ETags) {
             # POSTs the parts list to the completion URL, as an uploader without credentials would.
             $xml = ($ETags.Keys | Sort-Object | ForEach-Object { "<Part><PartNumber>$_</PartNumber><ETag>$($ETags[$_])</ETag></Part>" }) -join ''
-            $complete = Get-S3PreSignedURL -Bucket $s3.Bucket -Key $Key -Verb POST -UploadId $UploadId @parameters
+            $complete = Get-S3PreSignedURL -Detailed -Bucket $s3.Bucket -Key $Key -Verb POST -UploadId $UploadId @parameters
             Invoke-WebRequest -Method Post -Uri $complete.Url -Body "<CompleteMultipartUpload>$xml</CompleteMultipartUpload>" `
                 -ContentType 'application/xml' -NoProxy -SkipHttpErrorCheck -TimeoutSec 60
         }
@@ -231,7 +237,7 @@ Describe 'A multipart upload end to end against an S3 test server' {
         $parts.Count | Should -Be 3
         $uploadId = New-Upload $key
 
-        $urls = @(1..3 | Get-S3PreSignedURL -Bucket $s3.Bucket -Key $key -Verb PUT -UploadId $uploadId -ExpiresIn 10m @parameters)
+        $urls = @(1..3 | Get-S3PreSignedURL -Detailed -Bucket $s3.Bucket -Key $key -Verb PUT -UploadId $uploadId -ExpiresIn 10m @parameters)
         $urls.PartNumber | Should -Be @(1, 2, 3)
         $urls.UploadId | Should -Be @($uploadId, $uploadId, $uploadId)
 
@@ -243,7 +249,7 @@ Describe 'A multipart upload end to end against an S3 test server' {
         [int]$done.StatusCode | Should -Be 200 -Because $done.Content
         $stored = Get-StoredObject $s3 $key
         $stored.Length | Should -Be $file.Length
-        [System.Linq.Enumerable]::SequenceEqual($stored, $file) | Should -BeTrue -Because 'the parts are stored in part-number order'
+        [System.Linq.Enumerable]::SequenceEqual($stored, $file) | Should -Be $true -Because 'the parts are stored in part-number order'
     }
 
     It 'uploads parts in any order through the URLs of -PartNumber (1..N), each found by its PartNumber' {
@@ -252,19 +258,19 @@ Describe 'A multipart upload end to end against an S3 test server' {
         $parts = Split-Bytes $file 5MB
         $uploadId = New-Upload $key
 
-        $urls = Get-S3PreSignedURL -Bucket $s3.Bucket -Key $key -Verb PUT -UploadId $uploadId -PartNumber (1..$parts.Count) @parameters
+        $urls = Get-S3PreSignedURL -Detailed -Bucket $s3.Bucket -Key $key -Verb PUT -UploadId $uploadId -PartNumber (1..$parts.Count) @parameters
         $etags = @{}
         foreach ($url in $urls | Sort-Object PartNumber -Descending) { $etags[$url.PartNumber] = Send-Part $url $parts[$url.PartNumber - 1] }
 
         $done = Complete-Upload $key $uploadId $etags
         [int]$done.StatusCode | Should -Be 200 -Because $done.Content
-        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), $file) | Should -BeTrue
+        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), $file) | Should -Be $true
     }
 
     It 'refuses a part sent to the URL of another upload' {
         $key = "multipart/other-$([guid]::NewGuid()).bin"
         $uploadId = New-Upload $key
-        $url = Get-S3PreSignedURL -Bucket $s3.Bucket -Key $key -Verb PUT -UploadId $uploadId -PartNumber 1 @parameters
+        $url = Get-S3PreSignedURL -Detailed -Bucket $s3.Bucket -Key $key -Verb PUT -UploadId $uploadId -PartNumber 1 @parameters
         $forged = $url.Url.Replace("uploadId=$([uri]::EscapeDataString($uploadId))", 'uploadId=not-this-one')
         $forged | Should -Not -Be $url.Url
         $response = Invoke-WebRequest -Method Put -Uri $forged -Body ([byte[]](1, 2, 3)) -NoProxy -SkipHttpErrorCheck -TimeoutSec 30

@@ -31,7 +31,7 @@ Describe 'One s3presign per pipeline' -Skip:$IsWindows {
     }
 
     It 'signs 1,000 piped objects with exactly one process' {
-        $results = 1..1000 | ForEach-Object { [pscustomobject]@{ BucketName = $Bucket; Key = "logs/$_.txt" } } | Get-S3PreSignedURL -ExpiresIn 1d
+        $results = 1..1000 | ForEach-Object { [pscustomobject]@{ BucketName = $Bucket; Key = "logs/$_.txt" } } | Get-S3PreSignedURL -Detailed -ExpiresIn 1d
         $results.Count | Should -Be 1000
         $results[0].Key | Should -Be 'logs/1.txt'
         $results[999].Key | Should -Be 'logs/1000.txt'
@@ -48,7 +48,7 @@ Describe 'One s3presign per pipeline' -Skip:$IsWindows {
         $items = 1..200 | ForEach-Object {
             [pscustomobject]@{ Bucket = $(if ($_ % 50 -eq 0) { 'Bad_Bucket!' } else { $Bucket }); Key = "k$_" }
         }
-        $results = $items | Get-S3PreSignedURL -ErrorVariable failures -ErrorAction SilentlyContinue
+        $results = $items | Get-S3PreSignedURL -Detailed -ErrorVariable failures -ErrorAction SilentlyContinue
         $results.Count | Should -Be 196
         $failures.Count | Should -Be 4
         $failures.TargetObject.Key | Should -Be @('k50', 'k100', 'k150', 'k200')
@@ -56,29 +56,29 @@ Describe 'One s3presign per pipeline' -Skip:$IsWindows {
     }
 
     It 'starts a new process for each pipeline' {
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key a
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key b
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key a
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key b
         @(Get-Content $counter).Count | Should -Be 2
     }
 
     It 'handles an empty pipeline' {
-        $results = @() | Get-S3PreSignedURL -Bucket $Bucket -ErrorVariable failures
+        $results = @() | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ErrorVariable failures
         $results | Should -BeNullOrEmpty
         $failures.Count | Should -Be 0
     }
 
     It 'leaves no process behind when a downstream Select-Object -First stops the pipeline' {
-        $results = 1..1000 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Bucket $Bucket | Select-Object -First 2
+        $results = 1..1000 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Detailed -Bucket $Bucket | Select-Object -First 2
         $results.Count | Should -Be 2
         $id = [int](Get-Content $counter | Select-Object -First 1)
-        Wait-ProcessGone $id | Should -BeTrue
+        Wait-ProcessGone $id | Should -Be $true
     }
 
     It 'leaves no process behind when -ErrorAction Stop ends the pipeline' {
         $items = 1..500 | ForEach-Object { [pscustomobject]@{ Bucket = $(if ($_ -eq 3) { 'Bad_Bucket!' } else { $Bucket }); Key = "k$_" } }
-        { $items | Get-S3PreSignedURL -ErrorAction Stop } | Should -Throw -ErrorId 'invalid_bucket,Get-S3PreSignedURL'
+        { $items | Get-S3PreSignedURL -Detailed -ErrorAction Stop } | Should -Throw -ErrorId 'invalid_bucket,Get-S3PreSignedURL'
         $id = [int](Get-Content $counter | Select-Object -First 1)
-        Wait-ProcessGone $id | Should -BeTrue
+        Wait-ProcessGone $id | Should -Be $true
     }
 }
 
@@ -92,7 +92,7 @@ Describe 'Stopping' -Skip:$IsWindows {
         $job = Start-ThreadJob -ArgumentList $ModuleManifest, $Bucket -ScriptBlock {
             param($manifest, $bucket)
             Import-Module $manifest
-            1..100000 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Bucket $bucket
+            1..100000 | ForEach-Object { "k$_" } | Get-S3PreSignedURL -Detailed -Bucket $bucket
         }
         try {
             $deadline = [datetime]::UtcNow.AddSeconds(30)
@@ -102,7 +102,7 @@ Describe 'Stopping' -Skip:$IsWindows {
 
             Stop-Job $job   # what Ctrl+C does to a pipeline
             $job.State | Should -Be 'Stopped'
-            Wait-ProcessGone ([int](Get-Content $pidFile)) | Should -BeTrue
+            Wait-ProcessGone ([int](Get-Content $pidFile)) | Should -Be $true
         } finally {
             Remove-Job $job -Force
         }
@@ -113,17 +113,26 @@ Describe 'Streaming' -Skip:$IsWindows {
     BeforeEach { $null = Reset-TestAws }
 
     It 'emits results while the input is still coming' {
+        # Event-driven: the source sends the next key only once s3presign has answered the previous one
+        # (the wrapper copies each answer to $answers), so the test asserts order, never speed.
+        $answers = Join-Path $TestDrive 'answers.txt'
+        $env:S3PRESIGN_BIN = New-TestWrapper 'tee.sh' "`"`$REAL`" `"`$@`" | tee -a '$answers'"
         $log = [System.Collections.Generic.List[string]]::new()
         & {
             foreach ($i in 1..4) {
                 $log.Add("in $i")
                 "k$i"
-                Start-Sleep -Milliseconds 300   # a slow source: s3presign answers long before the next key
+                $deadline = [datetime]::UtcNow.AddSeconds(60)   # a hang guard, not a timing assertion
+                while (-not (Test-Path $answers) -or @(Get-Content $answers).Count -lt $i) {
+                    if ([datetime]::UtcNow -gt $deadline) { throw "s3presign did not answer key $i within 60 s" }
+                    Start-Sleep -Milliseconds 20
+                }
             }
-        } | Get-S3PreSignedURL -Bucket $Bucket | ForEach-Object { $log.Add("out $($_.Key)") }
+        } | Get-S3PreSignedURL -Detailed -Bucket $Bucket | ForEach-Object { $log.Add("out $($_.Key)") }
 
         $log.Where({ $_ -like 'out *' }).Count | Should -Be 4
         $log.IndexOf('out k1') | Should -BeLessThan $log.IndexOf('in 3') -Because 'the first URL is not held back until the end'
+        $log.IndexOf('out k2') | Should -BeLessThan $log.IndexOf('in 4')
     }
 
     It 'signs <Count> keys of <Name> without deadlock' -ForEach @(
@@ -157,7 +166,7 @@ Describe 'Other runspaces' {
     It 'works in a thread job while the runspace that imported the module waits for it' {
         # PowerShell class methods run in the runspace that defined the class unless the class has
         # [NoRunspaceAffinity()]: without it, this job would wait for this (blocked) runspace forever.
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key warm-up
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key warm-up
         $job = Start-ThreadJob -ArgumentList $ModuleManifest, $Bucket -ScriptBlock {
             param($manifest, $bucket)
             Import-Module $manifest
@@ -196,7 +205,7 @@ Describe 'What the module writes to s3presign' -Skip:$IsWindows {
             [pscustomobject]@{ Bucket = $Bucket; Key = 'plain.txt' }
             [pscustomobject]@{ Bucket = $Bucket; Key = "übersicht ""quoted"" \ back`ttab.txt"; VersionId = 'v1' }
         )
-        $results = $objects | Get-S3PreSignedURL
+        $results = $objects | Get-S3PreSignedURL -Detailed
         $results[1].Key | Should -Be $objects[1].Key
 
         $bytes = [System.IO.File]::ReadAllBytes($stdinCopy)
@@ -217,13 +226,13 @@ Describe 'What the module writes to s3presign' -Skip:$IsWindows {
 
     It 'passes the run-wide options as flags' {
         $start = [datetime]::new(2030, 1, 2, 3, 4, 5, [DateTimeKind]::Utc)
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -Verb PUT -ContentType 'text/plain' -StartTime $start -ExpiresIn 2h `
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb PUT -ContentType 'text/plain' -StartTime $start -ExpiresIn 2h `
             -Region eu-west-1 -EndpointUrl 'http://127.0.0.1:9' -ForcePathStyle -Protocol HTTP -StrictExpiry
         $arguments = (Get-Content $argsFile) -join ' '
-        $arguments | Should -Match '--verb PUT'
-        $arguments | Should -Match '--content-type text/plain'
+        $arguments | Should -Match '--verb=PUT'
+        $arguments | Should -Match '--content-type=text/plain'
         $arguments | Should -Match '--start-time=2030-01-02T03:04:05Z'
-        $arguments | Should -Match '--expires-in 2h'
+        $arguments | Should -Match '--expires-in=2h'
         $arguments | Should -Match '--region=eu-west-1'
         $arguments | Should -Match '--endpoint-url=http://127.0.0.1:9'
         $arguments | Should -Match '--path-style'
@@ -233,7 +242,7 @@ Describe 'What the module writes to s3presign' -Skip:$IsWindows {
 
     It 'sends -Expires as RFC 3339 UTC to the second' {
         $when = [datetime]::new(2030, 6, 1, 12, 30, 45, 678, [DateTimeKind]::Utc)
-        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k -Expires $when -StartTime $when.AddDays(-1) 
-        ((Get-Content $argsFile) -join ' ') | Should -Match '--expires 2030-06-01T12:30:45Z'
+        $null = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Expires $when -StartTime $when.AddDays(-1) 
+        ((Get-Content $argsFile) -join ' ') | Should -Match '--expires=2030-06-01T12:30:45Z'
     }
 }

@@ -1,4 +1,4 @@
-# Get-S3PreSignedURL's optional request parts: download overrides, multipart uploads and the
+# Get-S3PreSignedURL -Detailed's optional request parts: download overrides, multipart uploads and the
 # headers a PUT signs. Offline, with the example keys; the binary's tests use a real server.
 
 BeforeAll {
@@ -15,22 +15,22 @@ Describe 'Request options' {
     BeforeEach { $null = Reset-TestAws }
 
     It 'signs a download-as name with the AWS.Tools parameter name' {
-        $result = Get-S3PreSignedURL -Bucket $Bucket -Key r.pdf -ResponseHeaderOverrides_ContentDisposition 'attachment; filename="Q1 report.pdf"'
+        $result = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key r.pdf -ResponseHeaderOverrides_ContentDisposition 'attachment; filename="Q1 report.pdf"'
         [uri]::UnescapeDataString((Get-UrlQuery $result.Url)['response-content-disposition']) | Should -Be 'attachment; filename="Q1 report.pdf"'
     }
 
     It 'signs a multipart part and the completion' {
-        $part = Get-S3PreSignedURL -Bucket $Bucket -Key big.bin -Verb PUT -UploadId 'upload-1' -PartNumber 3
+        $part = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.bin -Verb PUT -UploadId 'upload-1' -PartNumber 3
         $query = Get-UrlQuery $part.Url
         $query['partNumber'] | Should -Be '3'
         $query['uploadId'] | Should -Be 'upload-1'
-        $complete = Get-S3PreSignedURL -Bucket $Bucket -Key big.bin -Verb POST -UploadId 'upload-1'
+        $complete = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key big.bin -Verb POST -UploadId 'upload-1'
         $complete.Verb | Should -Be 'POST'
         (Get-UrlQuery $complete.Url)['uploadId'] | Should -Be 'upload-1'
     }
 
     It 'lists the signed PUT headers the uploader must send' {
-        $result = Get-S3PreSignedURL -Bucket $Bucket -Key in/a.csv -Verb PUT -ContentType text/csv `
+        $result = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key in/a.csv -Verb PUT -ContentType text/csv `
             -ServerSideEncryption AES256 -StorageClass STANDARD_IA -Metadata @{ owner = 'ops' } -RequesterPays
         foreach ($expected in 'Content-Type: text/csv', 'x-amz-server-side-encryption: AES256',
             'x-amz-storage-class: STANDARD_IA', 'x-amz-meta-owner: ops', 'x-amz-request-payer: requester') {
@@ -40,7 +40,7 @@ Describe 'Request options' {
     }
 
     It 'reports an option its verb cannot have as an error record, and signs the rest' {
-        $results = @('a', 'b' | Get-S3PreSignedURL -Bucket $Bucket -StorageClass STANDARD_IA -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $results = @('a', 'b' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -StorageClass STANDARD_IA -ErrorVariable failed -ErrorAction SilentlyContinue)
         $results.Count | Should -Be 0
         $failed.Count | Should -Be 2
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'option_not_for_verb,*'

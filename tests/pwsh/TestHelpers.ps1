@@ -129,3 +129,9 @@ function New-TestBytes {
     [System.Random]::new($Seed).NextBytes($bytes)
     , $bytes
 }
+
+function ConvertTo-TestInstant {
+    # A result's ISO 8601 UTC instant ('2026-12-07T16:17:37Z') as a UTC [datetime], for arithmetic.
+    param([string]$Text)
+    [System.DateTimeOffset]::Parse($Text, [cultureinfo]::InvariantCulture).UtcDateTime
+}

@@ -26,7 +26,7 @@ BeforeAll {
 
     function New-TestUrl {
         # Pre-signed URLs made by s3presign itself (batch), one per key, so that these tests do not
-        # depend on Get-S3PreSignedURL except where they are about it.
+        # depend on Get-S3PreSignedURL -Detailed except where they are about it.
         param([string[]]$Key, [string[]]$Option = @())
         $Key | ForEach-Object { ConvertTo-Json -Compress -InputObject @{ key = $_ } } |
             & $RealBinary batch --bucket $Bucket @Option | ForEach-Object { (ConvertFrom-Json -InputObject $_).url }
@@ -156,13 +156,13 @@ Describe 'New-S3PreSignedPost' {
     It 'has UTC SignedAt and ExpiresAt, 1 hour apart by default, matching the policy' {
         $before = [datetime]::UtcNow.AddSeconds(-2)
         $post = New-S3PreSignedPost -Bucket $Bucket -Key k
-        $post.SignedAt.Kind | Should -Be ([DateTimeKind]::Utc)
-        $post.ExpiresAt.Kind | Should -Be ([DateTimeKind]::Utc)
-        $post.SignedAt | Should -BeGreaterOrEqual $before
-        ($post.ExpiresAt - $post.SignedAt) | Should -Be ([timespan]::FromHours(1))
-        $post.Fields['x-amz-date'] | Should -Be $post.SignedAt.ToString("yyyyMMdd'T'HHmmss'Z'")
+        $post.SignedAt | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
+        $post.ExpiresAt | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
+        ConvertTo-TestInstant $post.SignedAt | Should -BeGreaterOrEqual $before
+        ((ConvertTo-TestInstant $post.ExpiresAt) - (ConvertTo-TestInstant $post.SignedAt)) | Should -Be ([timespan]::FromHours(1))
+        $post.Fields['x-amz-date'] | Should -Be (ConvertTo-TestInstant $post.SignedAt).ToString("yyyyMMdd'T'HHmmss'Z'")
         $expiration = (ConvertFrom-PolicyField $post.Fields['policy']).expiration
-        ([datetime]$expiration).ToUniversalTime() | Should -Be $post.ExpiresAt
+        ([datetime]$expiration).ToUniversalTime() | Should -Be (ConvertTo-TestInstant $post.ExpiresAt)
     }
 
     It 'converts a local -Expires to UTC' {
@@ -180,12 +180,12 @@ Describe 'New-S3PreSignedPost' {
         @{ Text = 'as a duration string'; Value = '1d12h'; Seconds = 129600 }
     ) {
         $post = New-S3PreSignedPost -Bucket $Bucket -Key k -ExpiresIn $Value
-        ($post.ExpiresAt - $post.SignedAt).TotalSeconds | Should -Be $Seconds
+        ((ConvertTo-TestInstant $post.ExpiresAt) - (ConvertTo-TestInstant $post.SignedAt)).TotalSeconds | Should -Be $Seconds
     }
 
     It 'takes -ExpiresIn 7d as typed, and refuses the decimal 7 that 7d is in an expression' {
         $post = New-S3PreSignedPost -Bucket $Bucket -Key k -ExpiresIn 7d
-        ($post.ExpiresAt - $post.SignedAt).TotalDays | Should -Be 7
+        ((ConvertTo-TestInstant $post.ExpiresAt) - (ConvertTo-TestInstant $post.SignedAt)).TotalDays | Should -Be 7
         $arguments = @{ ExpiresIn = 7d }
         { New-S3PreSignedPost -Bucket $Bucket -Key k @arguments } | Should -Throw -ErrorId 'invalid_expiry,New-S3PreSignedPost'
     }
@@ -239,7 +239,7 @@ Describe 'New-S3PreSignedPost' {
         @(Get-ConditionJson (ConvertFrom-PolicyField $flat.Fields['policy']).conditions) | Should -Contain '["starts-with","$x-amz-meta-note","n"]'
     }
 
-    It 'stops with InvalidPolicy, naming it, for a condition with an unknown operator' {
+    It 'stops with a usage error, naming -Conditions, for a condition with an unknown operator' {
         $caught = $null
         try {
             # -ErrorAction SilentlyContinue does not silence a terminating error.
@@ -248,13 +248,13 @@ Describe 'New-S3PreSignedPost' {
             $caught = $_
         }
         $caught | Should -Not -BeNullOrEmpty
-        $caught.FullyQualifiedErrorId | Should -Be 'InvalidPolicy,New-S3PreSignedPost'
+        $caught.FullyQualifiedErrorId | Should -Be 'usage,New-S3PreSignedPost'
         $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $caught.Exception.Message | Should -Match "unknown operator 'sorta-like'"
     }
 
-    It 'stops with InvalidPolicy for a -Conditions string that is not JSON' {
-        { New-S3PreSignedPost -Bucket $Bucket -Key k -Conditions '{"broken":' } | Should -Throw -ErrorId 'InvalidPolicy,New-S3PreSignedPost'
+    It 'stops with a usage error naming -Conditions for a -Conditions string that is not JSON' {
+        { New-S3PreSignedPost -Bucket $Bucket -Key k -Conditions '{"broken":' } | Should -Throw -ErrorId 'usage,New-S3PreSignedPost' -ExpectedMessage '*-Conditions*'
     }
 
     It 'reports an expiry more than 7 days away as a non-terminating expiry_too_far error' {
@@ -306,7 +306,7 @@ Describe 'New-S3PreSignedPost' {
         $html = New-S3PreSignedPost -Bucket $Bucket -Key 'in/a b.txt' -StartTime $start -AsHtml
         $html | Should -BeOfType [string]
         $html | Should -Match '<form action="([^"]+)" method="post" enctype="multipart/form-data"'
-        $html -match '<form action="([^"]+)"' | Should -BeTrue
+        $html -match '<form action="([^"]+)"' | Should -Be $true
         $Matches[1] | Should -Be $post.Url
         foreach ($name in $post.Fields.Keys) {
             $html | Should -Match ([regex]::Escape("name=""$name"" value=""$($post.Fields[$name])""")) -Because "the form has the $name field"
@@ -346,7 +346,7 @@ Describe 'New-S3PreSignedPost' {
                 [int](Invoke-WebRequest -Method Post -Uri $url -Form $form -NoProxy -TimeoutSec 30).StatusCode
             }
             $request = $listener.GetContextAsync()
-            $request.Wait(30000) | Should -BeTrue -Because 'Invoke-WebRequest posts the form'
+            $request.Wait(30000) | Should -Be $true -Because 'Invoke-WebRequest posts the form'
             $context = $request.Result
             $received = [System.IO.MemoryStream]::new()
             $context.Request.InputStream.CopyTo($received)
@@ -455,7 +455,7 @@ Describe 'New-S3PreSignedPost end to end against an S3 test server' {
         }
 
         function Get-Object([string]$Key) {
-            # Status and bytes of a GET through a Get-S3PreSignedURL link.
+            # Status and bytes of a GET through a Get-S3PreSignedURL -Detailed link.
             $url = Get-S3PreSignedURL -Bucket $testBucket -Key $Key @server -AsString
             $response = Invoke-WebRequest -Uri $url -NoProxy -SkipHttpErrorCheck -TimeoutSec 30
             [pscustomobject]@{ Status = [int]$response.StatusCode; Bytes = $response.RawContentStream.ToArray() }
@@ -553,7 +553,7 @@ Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3
                     } catch { [int]$_.Exception.Response.StatusCode }
                 }
                 $request = $listener.GetContextAsync()
-                $request.Wait(30000) | Should -BeTrue -Because 'the command posts the form'
+                $request.Wait(30000) | Should -Be $true -Because 'the command posts the form'
                 $context = $request.Result
                 $received = [System.IO.MemoryStream]::new()
                 $context.Request.InputStream.CopyTo($received)
@@ -598,7 +598,7 @@ Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3
         $names | Should -Be @(@($post.Fields.Keys) + 'file')
         $stored = Get-StoredObject $s3 $key
         $stored | Should -Not -BeNullOrEmpty
-        [System.Linq.Enumerable]::SequenceEqual($stored, [System.IO.File]::ReadAllBytes($file)) | Should -BeTrue
+        [System.Linq.Enumerable]::SequenceEqual($stored, [System.IO.File]::ReadAllBytes($file)) | Should -Be $true
     }
 
     It 'uploads with -Form and the result''s own Fields, with the file added last, as the suggestion does' {
@@ -611,7 +611,7 @@ Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3
         $sent = Invoke-ThroughRelay $post.Url -Form $fields
         $sent.Status | Should -Be 204 -Because $sent.Answer
         $sent.Body | Should -Match 'name="Content-Type"\r\n(?:[^\r\n]+\r\n)*\r\ntext/csv\r\n'
-        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), [System.IO.File]::ReadAllBytes($file)) | Should -BeTrue
+        [System.Linq.Enumerable]::SequenceEqual((Get-StoredObject $s3 $key), [System.IO.File]::ReadAllBytes($file)) | Should -Be $true
     }
 
     It 'is refused by S3 when the file is over the -ContentLengthRange maximum' {
@@ -628,7 +628,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
     BeforeEach { $null = Reset-TestAws }
 
     It 'reads back what Get-S3PreSignedURL signed' {
-        $link = Get-S3PreSignedURL -Bucket $Bucket -Key 'reports/2025 Q1 summary.pdf' -ProfileName dev -ExpiresIn 2h
+        $link = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key 'reports/2025 Q1 summary.pdf' -ProfileName dev -ExpiresIn 2h
         $inspection = $link | ConvertFrom-S3PreSignedURL
         @($inspection).Count | Should -Be 1
         $inspection.PSObject.TypeNames[0] | Should -Be 'S3PreSign.UrlInspection'
@@ -639,22 +639,22 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $inspection.AccessKeyId | Should -Be $DevKeyId
         $inspection.Endpoint | Should -Be "https://$Bucket.s3.eu-west-1.amazonaws.com"
         $inspection.ExpiresAt | Should -Be $link.ExpiresAt
-        $inspection.ExpiresAt.Kind | Should -Be ([DateTimeKind]::Utc)
+        $inspection.ExpiresAt | Should -BeLike '*Z'
         $inspection.SignedAt | Should -Be $link.SignedAt
-        $inspection.SignedAt.Kind | Should -Be ([DateTimeKind]::Utc)
+        $inspection.SignedAt | Should -BeLike '*Z'
         $inspection.ExpiresInSeconds | Should -Be 7200
-        $inspection.Expired | Should -BeFalse
+        $inspection.Expired | Should -Be $false
         $inspection.TimeLeft | Should -BeOfType [timespan]
         $inspection.TimeLeft | Should -BeGreaterThan ([timespan]::FromMinutes(118))
         $inspection.TimeLeft | Should -BeLessOrEqual ([timespan]::FromHours(2))
         $inspection.SignedHeaders | Should -Be @('host')
-        $inspection.HasSessionToken | Should -BeFalse
+        $inspection.HasSessionToken | Should -Be $false
         $inspection.SignatureValid | Should -BeNullOrEmpty
         $inspection.Url | Should -Be $link.Url
     }
 
     It 'takes URLs as strings, as -Url, and from Url or PresignedUrl properties (Import-Csv)' {
-        $links = Get-S3PreSignedURL -Bucket $Bucket -Key a.txt, b.txt, c.txt
+        $links = Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key a.txt, b.txt, c.txt
         @($links.Url | ConvertFrom-S3PreSignedURL).Key | Should -Be @('a.txt', 'b.txt', 'c.txt')
         @(ConvertFrom-S3PreSignedURL -Url $links.Url).Key | Should -Be @('a.txt', 'b.txt', 'c.txt')
         @([pscustomobject]@{ PresignedUrl = $links[1].Url } | ConvertFrom-S3PreSignedURL).Key | Should -Be @('b.txt')
@@ -686,7 +686,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
     It 'marks an expired URL' {
         $url = & $RealBinary url --bucket $Bucket --key old.txt --start-time ([datetime]::UtcNow.AddHours(-3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")) --expires-in 1h
         $inspection = ConvertFrom-S3PreSignedURL $url
-        $inspection.Expired | Should -BeTrue
+        $inspection.Expired | Should -Be $true
         $inspection.TimeLeft | Should -Be ([timespan]::Zero)
     }
 
@@ -720,7 +720,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $counter = Join-Path $TestDrive "empty-starts-$([guid]::NewGuid()).txt"
         $env:S3PRESIGN_BIN = New-TestWrapper 'counting-empty.sh' "echo `$`$ >> '$counter'; exec `"`$REAL`" `"`$@`""
         @() | ConvertFrom-S3PreSignedURL | Should -BeNullOrEmpty
-        Test-Path $counter | Should -BeFalse
+        Test-Path $counter | Should -Be $false
     }
 
     It 'inspects 3,000 URLs without deadlock' {
@@ -743,7 +743,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $counter = Join-Path $TestDrive "first-starts-$([guid]::NewGuid()).txt"
         $env:S3PRESIGN_BIN = New-TestWrapper 'counting-first.sh' "echo `$`$ >> '$counter'; exec `"`$REAL`" `"`$@`""
         @($urls | ConvertFrom-S3PreSignedURL | Select-Object -First 1).Count | Should -Be 1
-        Wait-ProcessGone ([int](Get-Content $counter | Select-Object -First 1)) | Should -BeTrue
+        Wait-ProcessGone ([int](Get-Content $counter | Select-Object -First 1)) | Should -Be $true
     }
 
     It 'with -Verify, says valid for untouched URLs and invalid for a tampered one' {
@@ -763,9 +763,9 @@ Describe 'ConvertFrom-S3PreSignedURL' {
     It 'with -Verify, -AccessKey/-SecretKey, -Verb and -Header, checks an upload URL' {
         $put = & $RealBinary url --bucket $Bucket --key up.csv --verb PUT --content-type text/csv --profile dev
         $keys = @{ AccessKey = $DevKeyId; SecretKey = $DevSecret }
-        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -BeTrue
-        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/plain' }).SignatureValid | Should -BeFalse
-        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -BeFalse -Because 'it was signed for PUT, not GET'
+        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -Be $true
+        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT -Header @{ 'Content-Type' = 'text/plain' }).SignatureValid | Should -Be $false
+        (ConvertFrom-S3PreSignedURL $put -Verify @keys -Header @{ 'Content-Type' = 'text/csv' }).SignatureValid | Should -Be $false -Because 'it was signed for PUT, not GET'
         $unchecked = ConvertFrom-S3PreSignedURL $put -Verify @keys -Verb PUT
         $unchecked.SignatureValid | Should -BeNullOrEmpty
         $unchecked.VerifyNote | Should -Match 'content-type'
@@ -780,8 +780,9 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_url,ConvertFrom-S3PreSignedURL'
         $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $failures[0].TargetObject | Should -Be 'not a url'
-        $failures[0].Exception.Message | Should -Match "'not a url' is not a pre-signed URL"
+        $failures[0].TargetObject | Should -BeNullOrEmpty -Because 'a line that is not a URL may be anything, a credentials file too: never quoted'
+        $failures[0].Exception.Message | Should -BeLike 'input object 2: not a pre-signed URL*'
+        $failures[0].Exception.Message | Should -Not -Match 'not a url'
 
         $stream = @($items | ConvertFrom-S3PreSignedURL 2>&1)
         $stream.Count | Should -Be 3
@@ -815,8 +816,8 @@ Describe 'ConvertFrom-S3PreSignedURL' {
 
         $inspections = @($all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] -and $_.PSObject.TypeNames[0] -eq 'S3PreSign.UrlInspection' })
         $inspections.Count | Should -Be 1
-        $inspections[0].HasSessionToken | Should -BeTrue
-        $inspections[0].SignatureValid | Should -BeTrue
+        $inspections[0].HasSessionToken | Should -Be $true
+        $inspections[0].SignatureValid | Should -Be $true
         $inspections[0].Url | Should -BeLike '*X-Amz-Security-Token=REDACTED*'
         ($inspections | ConvertTo-Json -Depth 5) | Should -Not -BeLike "*$token*"
         ($inspections | Format-List * | Out-String -Width 500) | Should -Not -BeLike "*$token*"
@@ -838,7 +839,7 @@ Describe 'ConvertFrom-S3PreSignedURL' {
         $env:S3PRESIGN_BIN = New-TestWrapper 'record-verify.sh' (
             "printf '%s\n' `"`$@`" > '$argsFile'; env > '$envFile'; exec `"`$REAL`" `"`$@`"")
         $url = New-TestUrl k -Option '--profile', 'dev'
-        (ConvertFrom-S3PreSignedURL $url -Verify -AccessKey $DevKeyId -SecretKey $secret -SessionToken $token).SignatureValid | Should -BeFalse -Because "the URL was signed with the dev profile's secret"
+        (ConvertFrom-S3PreSignedURL $url -Verify -AccessKey $DevKeyId -SecretKey $secret -SessionToken $token).SignatureValid | Should -Be $false -Because "the URL was signed with the dev profile's secret"
         $arguments = Get-Content -Raw $argsFile
         $arguments | Should -Match '^inspect\b'
         $arguments | Should -Not -BeLike "*$secret*"
