@@ -44,6 +44,26 @@ pub enum Command {
     /// Sign a POST policy for browser and form uploads (boto3's generate_presigned_post): the
     /// form URL and its fields, bounded by key or key prefix, size range, content type, ...
     Post(PostArgs),
+    /// Print a shell completion script. Bash: `source <(s3presign completions bash)`;
+    /// PowerShell: `s3presign completions powershell | Out-String | Invoke-Expression`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `s3presign man | man -l -`; with --out-dir, write one page per
+    /// command (s3presign.1, s3presign-url.1, ...) into a folder.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, ignore_case = true)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write s3presign.1 and a page for each subcommand into this folder instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 /// A form for any key in the bucket must be asked for (`--key-prefix ''`), never a default.

@@ -14,7 +14,7 @@ use crate::session::Session;
 use crate::signer::Signer;
 use crate::{
     batch, errors, expiry, inspect, multipart, output, post_policy, request, request_options,
-    session,
+    session, shell_docs,
 };
 
 /// Parses the command line and runs the command.
@@ -39,6 +39,8 @@ pub fn main() -> ExitCode {
         Command::Multipart(cli::MultipartCommand::Create(args)) => run_multipart_create(args),
         Command::Inspect(args) => run_inspect(args),
         Command::Post(args) => run_post(args),
+        Command::Completions(args) => shell_docs::completions(args.shell),
+        Command::Man(args) => shell_docs::man(args.out_dir.as_deref()),
     }
 }
 
