@@ -14,12 +14,13 @@ use crate::session::Session;
 use crate::signer::Signer;
 use crate::{
     batch, errors, expiry, inspect, multipart, output, post_policy, request, request_options,
-    session, shell_docs,
+    session, shell_docs, usage_hints,
 };
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
@@ -28,7 +29,7 @@ pub fn main() -> ExitCode {
             } else {
                 ExitCode::Success
             };
-            let _ = e.print();
+            usage_hints::print(e, args.get(1..).unwrap_or_default());
             return code;
         }
     };

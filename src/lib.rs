@@ -35,3 +35,4 @@ pub mod shell_docs;
 pub mod signer;
 pub mod sse_customer_key;
 pub mod uri_encode;
+pub mod usage_hints;
