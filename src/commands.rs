@@ -29,7 +29,14 @@ pub fn main() -> ExitCode {
             } else {
                 ExitCode::Success
             };
-            usage_hints::print(e, args.get(1..).unwrap_or_default());
+            let args = args.get(1..).unwrap_or_default();
+            let json = e.use_stderr() && usage_hints::wants_json(args);
+            let message = usage_hints::print(e, args);
+            if json {
+                let usage = SetupError::new(SetupErrorKind::Usage, message);
+                let mut stdout = io::stdout().lock();
+                let _ = output::write_fatal(&mut stdout, &usage).and_then(|_| stdout.flush());
+            }
             return code;
         }
     };

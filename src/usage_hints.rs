@@ -8,12 +8,13 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 /// Prints a command-line error (or `--help`, `--version`) as clap would, to stderr or stdout,
 /// with the explanations above. `args` are the program's arguments, without its name.
-pub fn print(mut error: clap::Error, args: &[OsString]) {
+/// Returns the error's one-line message (for a `fatal` record), without clap's `error: `.
+pub fn print(mut error: clap::Error, args: &[OsString]) -> String {
     match error.kind() {
         ErrorKind::MissingRequiredArgument => {
             if let Some(text) = missing_flags(&error) {
                 eprint!("{text}");
-                return;
+                return first_line(&text);
             }
         }
         ErrorKind::UnknownArgument => {
@@ -27,6 +28,23 @@ pub fn print(mut error: clap::Error, args: &[OsString]) {
         _ => {}
     }
     let _ = error.print();
+    first_line(&error.render().to_string())
+}
+
+/// Whether the failed command line asked for JSON output (`--output json`, any case), whose
+/// readers expect a `fatal` record for a usage error too (docs/protocol.md).
+pub fn wants_json(args: &[OsString]) -> bool {
+    args.iter()
+        .zip(args.iter().skip(1))
+        .any(|(flag, value)| flag == "--output" && value.eq_ignore_ascii_case("json"))
+        || args
+            .iter()
+            .any(|a| a.to_string_lossy().eq_ignore_ascii_case("--output=json"))
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 /// `error: --key is required` (or `--bucket and --key are required`), then clap's usage line.

@@ -176,3 +176,38 @@ fn a_missing_bucket_or_key_is_reported_before_region_or_credentials() {
     );
     assert!(!both.stderr.contains("nowhere"), "{}", both.stderr);
 }
+
+#[test]
+fn usage_errors_with_json_output_also_write_a_fatal_record() {
+    let run = s3presign()
+        .args(["url", "--key", "k", "--output", "json"])
+        .run();
+    run.expect_code(2);
+    let records = run.records();
+    assert_eq!(records.len(), 1, "{}", run.stdout);
+    assert_eq!(records[0]["type"], "fatal");
+    assert_eq!(records[0]["code"], "usage");
+    assert_eq!(records[0]["message"], "--bucket is required");
+
+    let stray = s3presign()
+        .args([
+            "url",
+            "--output",
+            "JSON",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "a",
+            "b",
+        ])
+        .run();
+    stray.expect_code(2);
+    assert_eq!(stray.records()[0]["code"], "usage", "{}", stray.stdout);
+    assert_eq!(
+        stray.records()[0]["message"],
+        "unexpected argument 'b' found"
+    );
+    // Without JSON output, stdout stays empty.
+    let plain = s3presign().args(["url", "--key", "k"]).run();
+    assert!(plain.stdout.is_empty(), "{}", plain.stdout);
+}

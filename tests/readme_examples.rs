@@ -205,3 +205,35 @@ fn offline_examples_run_as_written() {
         failures.join("\n\n")
     );
 }
+
+/// Dates in examples rot: one that has passed makes `--expires` fail. Examples use relative
+/// expiries (`--expires-in`, `(Get-Date).AddDays(2)`) instead.
+#[test]
+fn no_example_has_a_date_in_the_past() {
+    let today = chrono::Utc::now().date_naive();
+    let mut past = Vec::new();
+    for example in examples() {
+        let bytes = example.code.as_bytes();
+        for start in 0..bytes.len().saturating_sub(9) {
+            let window = &bytes[start..start + 10];
+            let shape = window.iter().enumerate().all(|(i, &b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+            if !shape {
+                continue;
+            }
+            let candidate = std::str::from_utf8(window).expect("ASCII digits and hyphens");
+            if let Ok(date) = chrono::NaiveDate::parse_from_str(candidate, "%Y-%m-%d") {
+                if date < today {
+                    past.push(format!("README.md:{}: {candidate}", example.line));
+                }
+            }
+        }
+    }
+    assert!(
+        past.is_empty(),
+        "dates in the past in examples:\n{}",
+        past.join("\n")
+    );
+}
