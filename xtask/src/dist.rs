@@ -118,8 +118,13 @@ fn write_archive(repo: &Path, out: &Path, binary: &Path, target: &str) -> Result
         fs::copy(repo.join(file), staging.join(file)).map_err(|e| fail(file, &e))?;
     }
     for (shell, file) in COMPLETIONS {
-        let script = output_of(binary, &["completions", shell])
-            .ok_or_else(|| format!("`s3presign completions {shell}` failed"))?;
+        let script = output_of(binary, &["completions", shell]).ok_or_else(|| {
+            format!(
+                "`{} completions {shell}` failed; the completions and man pages come from the \
+                     binary, so dist runs on the platform it builds for",
+                binary.display()
+            )
+        })?;
         fs::write(staging.join("complete").join(file), script + "\n")
             .map_err(|e| fail(file, &e))?;
     }
