@@ -16,9 +16,12 @@
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
+        # PowerShell Gallery metadata. The PSEdition_/platform tags say where it runs; the module
+        # carries s3presign for linux-x64/arm64, osx-x64/arm64 and win-x64 in bin/<os>-<arch>/.
         PSData = @{
-            Tags       = @('S3', 'AWS', 'presign', 'presigned-url', 'SigV4')
-            LicenseUri = 'https://www.apache.org/licenses/LICENSE-2.0'
+            Tags         = @('S3', 'AWS', 'presign', 'presigned-url', 'SigV4', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
+            ReleaseNotes = 'First release: Get-S3PreSignedURL with AWS.Tools.S3 parameter names, New-S3PreSignedPost, ConvertFrom-S3PreSignedURL; one native s3presign process per pipeline.'
         }
     }
 }

@@ -30,8 +30,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign one request and print it.
+    #[command(
+        mut_arg("bucket", |a| a.required(true)),
+        mut_arg("key", |a| a.required(true)),
+        after_help = URL_EXAMPLES
+    )]
     Url(UrlArgs),
     /// Sign requests read as JSON Lines on stdin; write one JSON result per line (docs/protocol.md).
+    #[command(after_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
     /// Start a multipart upload (a call to S3), so that its parts can be signed with
     /// `url --verb PUT --upload-id ID --part-number N` and completed with `--verb POST`.
@@ -47,6 +53,43 @@ pub enum Command {
     /// List the profiles of the AWS config and credentials files, with their regions (no
     /// network call, no secrets).
     Profiles(ProfilesArgs),
+    /// Print a shell completion script. Bash: `source <(s3presign completions bash)`;
+    /// PowerShell: `s3presign completions powershell | Out-String | Invoke-Expression`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `s3presign man | man -l -`; with --out-dir, write one page per
+    /// command (s3presign.1, s3presign-url.1, ...) into a folder.
+    Man(ManArgs),
+}
+
+// Each line fits 80 columns, so that help output does not wrap an example.
+const URL_EXAMPLES: &str = "\
+Examples:
+  s3presign url --bucket my-bucket --key 'reports/2025 Q1.pdf' --expires-in 1d
+  s3presign url --profile prod --bucket my-bucket --key r/q1.pdf --output table
+  s3presign url --bucket my-bucket --key in/a.jpg --verb PUT --output json
+
+Quote a key with spaces, or the shell splits it into several arguments.";
+
+const BATCH_EXAMPLES: &str = "\
+Examples:
+  printf '%s\\n' '{\"key\":\"a.txt\"}' '{\"key\":\"b.txt\"}' | s3presign batch --bucket my-bucket
+  echo '{\"bucket\":\"my-bucket\",\"key\":\"a.txt\",\"verb\":\"PUT\"}' | s3presign batch
+  s3presign batch --profile prod --expires-in 12h < requests.jsonl > results.jsonl
+
+Flags are the defaults for every line; a field on a line overrides them (docs/protocol.md).";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, ignore_case = true)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write s3presign.1 and a page for each subcommand into this folder instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -108,7 +151,7 @@ pub struct PostArgs {
     pub conditions: Vec<String>,
     /// What to print: the JSON result, an HTML page with the form, or a curl or
     /// Invoke-WebRequest command.
-    #[arg(long, value_enum, default_value_t = PostOutput::Json)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = PostOutput::Json)]
     pub output: PostOutput,
     #[command(flatten)]
     pub session: SessionFlags,
@@ -150,7 +193,7 @@ pub struct InspectArgs {
     #[command(flatten)]
     pub sse_customer_key: SseCustomerKeyFlags,
     /// What to print: JSON (one object per URL) or a table (one per URL).
-    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = OutputFormat::Json)]
     pub output: OutputFormat,
     #[command(flatten)]
     pub session: SessionFlags,
@@ -179,7 +222,7 @@ pub struct MultipartCreateArgs {
     #[command(flatten)]
     pub session: SessionFlags,
     /// What to print: the bare upload id, or a JSON object.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Url)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = OutputFormat::Url)]
     pub output: OutputFormat,
 }
 
@@ -192,7 +235,7 @@ pub struct UrlArgs {
     #[command(flatten)]
     pub session: SessionFlags,
     /// What to print: the bare URL, the JSON result, or a table.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Url)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = OutputFormat::Url)]
     pub output: OutputFormat,
 }
 

@@ -14,12 +14,13 @@ use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
     batch, errors, expiry, inspect, multipart, output, post_policy, request, request_options,
-    session,
+    session, shell_docs, usage_hints,
 };
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
@@ -28,7 +29,14 @@ pub fn main() -> ExitCode {
             } else {
                 ExitCode::Success
             };
-            let _ = e.print();
+            let args = args.get(1..).unwrap_or_default();
+            let json = e.use_stderr() && usage_hints::wants_json(args);
+            let message = usage_hints::print(e, args);
+            if json {
+                let usage = SetupError::new(SetupErrorKind::Usage, message);
+                let mut stdout = io::stdout().lock();
+                let _ = output::write_fatal(&mut stdout, &usage).and_then(|_| stdout.flush());
+            }
             return code;
         }
     };
@@ -40,6 +48,8 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => run_inspect(args),
         Command::Post(args) => run_post(args),
         Command::Profiles(args) => run_profiles(&args),
+        Command::Completions(args) => shell_docs::completions(args.shell),
+        Command::Man(args) => shell_docs::man(args.out_dir.as_deref()),
     }
 }
 

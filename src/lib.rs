@@ -8,7 +8,8 @@
 //!
 //! Beside that flow: `request_options` (overrides, multipart, signed PUT headers) with
 //! `client_commands` (curl / Invoke-WebRequest lines), `sse_customer_key` (SSE-C), `post_policy` (browser uploads),
-//! `inspect` (reading URLs back) and `multipart` (the one call to S3).
+//! `inspect` (reading URLs back), `multipart` (the one call to S3) and `shell_docs`
+//! (shell completions and man pages, from the flags in `cli`).
 //!
 //! The binary is `src/main.rs`; the library exists so that tests, fuzz targets and benchmarks
 //! can reach each step.
@@ -36,6 +37,8 @@ pub mod region;
 pub mod request;
 pub mod request_options;
 pub mod session;
+pub mod shell_docs;
 pub mod signer;
 pub mod sse_customer_key;
 pub mod uri_encode;
+pub mod usage_hints;

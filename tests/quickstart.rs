@@ -177,3 +177,121 @@ fn scheduled_job_example_writes_links_and_logs_the_bad_row() {
         "{log}"
     );
 }
+
+/// A scheduled run that fails at setup (here: an unknown profile) must not cost yesterday's
+/// links: the output file stays byte for byte, the reason reaches stderr and the log, and no
+/// temporary file is left behind.
+#[test]
+fn scheduled_job_failing_at_setup_leaves_the_old_output_untouched() {
+    let home = tempfile::tempdir().unwrap();
+    let out_dir = home.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let out = out_dir.join("links.csv");
+    let yesterday = b"\"Bucket\",\"Key\",\"VersionId\",\"Url\",\"ExpiresAt\"\r\n\"my-bucket\",\"a.txt\",,\"https://example/\",\"x\"\r\n";
+    std::fs::write(&out, yesterday).unwrap();
+    let mut command = Command::new("pwsh");
+    command
+        .args([
+            "-NoProfile",
+            "-NonInteractive",
+            "-File",
+            "examples/nightly-links.ps1",
+            "-InputCsv",
+            "examples/keys.csv",
+            "-ProfileName",
+            "no-such-profile",
+            "-OutputCsv",
+        ])
+        .arg(&out);
+    clean(&mut command, home.path());
+    command
+        .env(
+            "AWS_CONFIG_FILE",
+            Path::new(ROOT).join("examples/aws/config"),
+        )
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            Path::new(ROOT).join("examples/aws/credentials"),
+        );
+    let run = Run::from(command.output().expect("pwsh runs"));
+    run.expect_code(2);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        yesterday,
+        "the previous links.csv is unchanged"
+    );
+    assert!(
+        run.stderr.contains("no-such-profile"),
+        "the reason is on stderr: {}",
+        run.stderr
+    );
+    let log = std::fs::read_to_string(out.with_extension("log")).unwrap();
+    assert!(
+        log.contains("FATAL") && log.contains("no-such-profile"),
+        "{log}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["links.csv", "links.log"],
+        "no temporary file is left"
+    );
+}
+
+/// README.md's scheduled-job line, as written, from a copy of the repository's examples and
+/// module: it signs the three good rows of examples/keys.csv with the example profile, logs
+/// the bad one and exits 1.
+#[test]
+fn readme_scheduled_job_line_runs_as_written() {
+    let readme = std::fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("pwsh ") && l.contains("examples/nightly-links.ps1"))
+        .expect("README.md shows how to run examples/nightly-links.ps1");
+    let work = tempfile::tempdir().unwrap();
+    for folder in ["examples", "module"] {
+        copy_tree(&Path::new(ROOT).join(folder), &work.path().join(folder));
+    }
+    let mut command = Command::new("bash");
+    command.args(["-c", line]);
+    clean(&mut command, work.path());
+    command
+        .current_dir(work.path())
+        .env(
+            "AWS_CONFIG_FILE",
+            Path::new(ROOT).join("examples/aws/config"),
+        )
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            Path::new(ROOT).join("examples/aws/credentials"),
+        );
+    let run = Run::from(command.output().unwrap());
+    run.expect_code(1);
+    let csv = std::fs::read_to_string(work.path().join("links.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4, "a header and three links:\n{csv}");
+    assert!(
+        csv.contains("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F"),
+        "{csv}"
+    );
+    let log = std::fs::read_to_string(work.path().join("links.log")).unwrap();
+    assert!(log.contains("invalid_bucket"), "{log}");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            if entry.file_name() != "bin" {
+                copy_tree(&entry.path(), &target);
+            }
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
