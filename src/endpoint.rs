@@ -58,14 +58,14 @@ pub struct EndpointOptions {
 
 impl EndpointOptions {
     /// botocore's rule (`compute_endpoint_resolver_builtin_defaults`): acceleration wins over
-    /// path style; a custom endpoint is path-style unless virtual-hosted is asked for.
+    /// path style; a custom endpoint is path-style unless virtual-hosted is asked for. An
+    /// endpoint URL on AWS's own S3 hosts (`https://s3.amazonaws.com`) is not an S3-compatible
+    /// server: it keeps AWS's default, virtual-hosted, as AWS.Tools does with `-EndpointUrl`.
     pub fn force_path_style(&self) -> bool {
-        if self.accelerate {
-            false
-        } else if self.endpoint_url.is_some() {
-            self.addressing_style != AddressingStyle::Virtual
-        } else {
-            self.addressing_style == AddressingStyle::Path
+        match &self.endpoint_url {
+            _ if self.accelerate => false,
+            Some(url) if !is_aws_host(url) => self.addressing_style != AddressingStyle::Virtual,
+            _ => self.addressing_style == AddressingStyle::Path,
         }
     }
 }
@@ -164,6 +164,21 @@ impl EndpointResolver {
             warning,
         })
     }
+}
+
+/// Whether an endpoint URL's host is one of AWS's (`….amazonaws.com`, `….amazonaws.com.cn`,
+/// `….api.aws`).
+fn is_aws_host(url: &str) -> bool {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"]
+        .iter()
+        .any(|suffix| host.ends_with(suffix))
 }
 
 /// The endpoint rules join a custom endpoint's path and the bucket without a slash when the

@@ -28,15 +28,14 @@ use crate::endpoint::{AddressingStyle, EndpointOptions};
 use crate::errors::{SetupError, SetupErrorKind};
 
 /// The endpoint settings of a run, without the region (`EndpointOptions::region` is left empty:
-/// the session fills it in). `endpoint_url_source` names where the endpoint URL came from, for
-/// messages.
+/// the session fills it in). Errors name the setting and where it came from.
 pub fn resolve(
     flags: &SessionFlags,
     env: &Env,
     sections: &EnvConfigSections,
-) -> Result<(EndpointOptions, Option<String>), SetupError> {
+) -> Result<EndpointOptions, SetupError> {
     let nested = NestedS3::of(sections);
-    let (endpoint_url, endpoint_url_source) = endpoint_url(flags, env, sections)?;
+    let endpoint_url = endpoint_url(flags, env, sections)?;
     let custom = endpoint_url.is_some();
 
     let addressing_style = match (&flags.addressing_style, flags.path_style) {
@@ -93,31 +92,28 @@ pub fn resolve(
                 .map(|v| v.eq_ignore_ascii_case("true")),
         };
 
-    Ok((
-        EndpointOptions {
-            region: String::new(),
-            endpoint_url,
-            addressing_style,
-            accelerate,
-            dualstack: flags.dualstack || (dualstack_configured && !custom),
-            fips: flags.fips || (fips_configured && !custom),
-            http: flags.http,
-            use_global_endpoint,
-            use_arn_region,
-        },
-        endpoint_url_source,
-    ))
+    Ok(EndpointOptions {
+        region: String::new(),
+        endpoint_url,
+        addressing_style,
+        accelerate,
+        dualstack: flags.dualstack || (dualstack_configured && !custom),
+        fips: flags.fips || (fips_configured && !custom),
+        http: flags.http,
+        use_global_endpoint,
+        use_arn_region,
+    })
 }
 
-/// The endpoint URL and where it came from.
+/// The endpoint URL, checked; an error names where it came from.
 fn endpoint_url(
     flags: &SessionFlags,
     env: &Env,
     sections: &EnvConfigSections,
-) -> Result<(Option<String>, Option<String>), SetupError> {
+) -> Result<Option<String>, SetupError> {
     if let Some(url) = flags.endpoint_url.as_deref().filter(|u| !u.is_empty()) {
         check_endpoint_url(url, "--endpoint-url")?;
-        return Ok((Some(url.to_string()), Some("--endpoint-url".into())));
+        return Ok(Some(url.to_string()));
     }
     let ignore = bool_setting(
         env,
@@ -127,7 +123,7 @@ fn endpoint_url(
     )?
     .unwrap_or(false);
     if ignore {
-        return Ok((None, None));
+        return Ok(None);
     }
     // The service id as the SDK's S3 client gives it (aws-sdk-s3, `Builder::from(&SdkConfig)`):
     // AWS_ENDPOINT_URL_S3, then AWS_ENDPOINT_URL, then the services section, then the profile.
@@ -150,9 +146,9 @@ fn endpoint_url(
                 format!("endpoint_url in profile '{profile}'")
             };
             check_endpoint_url(&url, &source)?;
-            Ok((Some(url.trim().to_string()), Some(source)))
+            Ok(Some(url.trim().to_string()))
         }
-        _ => Ok((None, None)),
+        _ => Ok(None),
     }
 }
 
@@ -259,7 +255,7 @@ mod tests {
         let sections = runtime
             .block_on(aws_config::profile::load(&fs, &env, &files, None))
             .unwrap();
-        resolve(&flags, &env, &sections).unwrap().0
+        resolve(&flags, &env, &sections).unwrap()
     }
 
     #[test]

@@ -46,8 +46,6 @@ pub struct Setup {
     pub session: Session,
     /// The endpoint settings, with the session's region.
     pub endpoint: EndpointOptions,
-    /// Where the endpoint URL came from (`--endpoint-url`, `AWS_ENDPOINT_URL_S3`, ...).
-    pub endpoint_url_source: Option<String>,
     /// Run-wide warnings (no region set, a region this build does not know), printed once.
     pub warnings: Vec<String>,
     /// The source of temporary credentials, asked again before they expire; None for keys
@@ -92,7 +90,7 @@ pub fn endpoint_settings(flags: &SessionFlags) -> Result<EndpointOptions, SetupE
         .build()
         .map_err(|e| SetupError::new(SetupErrorKind::Usage, format!("cannot start: {e}")))?;
     let sections = runtime.block_on(profile_sections(flags, &env, &files))?;
-    Ok(endpoint_config::resolve(flags, &env, &sections)?.0)
+    endpoint_config::resolve(flags, &env, &sections)
 }
 
 pub async fn load(flags: &SessionFlags) -> Result<Setup, SetupError> {
@@ -101,7 +99,7 @@ pub async fn load(flags: &SessionFlags) -> Result<Setup, SetupError> {
     let env_profile = env_var("AWS_PROFILE");
     let chosen_profile = flags.profile.clone().or(env_profile.clone());
     let sections = profile_sections(flags, &env, &files).await?;
-    let (mut endpoint, endpoint_url_source) = endpoint_config::resolve(flags, &env, &sections)?;
+    let mut endpoint = endpoint_config::resolve(flags, &env, &sections)?;
     let mut warnings = Vec::new();
 
     let from_env = if flags.profile.is_none() && env_profile.is_none() {
@@ -202,7 +200,6 @@ pub async fn load(flags: &SessionFlags) -> Result<Setup, SetupError> {
             credentials_expire_at,
         },
         endpoint,
-        endpoint_url_source,
         warnings,
         provider,
     })
