@@ -9,7 +9,8 @@
 //!   botocore signing for the region the request asked for (tests/botocore.rs, tests/option_table.rs);
 //! - which headers and parameters an operation takes (it ignores e.g. an SSE header on a part):
 //!   tests/option_table.rs, against botocore's S3 model;
-//! - SSE-C semantics (it stores the object whatever the key): the signed SSE-C headers are
+//! - SSE-C encryption (it stores the body in plain text; only the signature binds the key): the
+//!   signed SSE-C headers are
 //!   compared with botocore's (tests/sse_c.rs, tests/option_table.rs);
 //! - versioning (it serves the current object for any `versionId`): the version id is compared
 //!   with botocore's signing (tests/botocore.rs);
