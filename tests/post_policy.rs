@@ -556,3 +556,70 @@ fn post_checks_bucket_metadata_and_status_like_url_does() {
         html.stdout
     );
 }
+
+/// A form that carries one field twice can satisfy neither exact condition: refused, naming it.
+#[test]
+fn a_field_given_twice_is_refused() {
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--metadata", "Owner=a", "--metadata", "owner=b"],
+            "'Owner' and 'owner'",
+        ),
+        (&["--acl", "public-read", "--field", "acl=private"], "'acl'"),
+        (&["--field", "key=other"], "'key'"),
+        (
+            &["--field", "X-Amz-Meta-Test=a", "--metadata", "test=b"],
+            "'x-amz-meta-test' and 'X-Amz-Meta-Test'",
+        ),
+    ];
+    for (args, named) in cases {
+        let run = s3presign()
+            .with_example_keys()
+            .args(["post", "--bucket", "my-bucket", "--key", "k"])
+            .args(args)
+            .run();
+        run.expect_code(2);
+        assert!(run.stderr.contains(named), "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains("\"type\":\"post\""),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+}
+
+/// `post` checks an ACL as `url` does, with the same message.
+#[test]
+fn post_refuses_an_acl_that_url_refuses_with_the_same_message() {
+    let url = s3presign()
+        .with_example_keys()
+        .args([
+            "url",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+            "--verb",
+            "PUT",
+            "--acl",
+            "public",
+        ])
+        .run();
+    url.expect_code(1);
+    let post = s3presign()
+        .with_example_keys()
+        .args([
+            "post",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+            "--acl",
+            "public",
+        ])
+        .run();
+    post.expect_code(2);
+    let message = "acl 'public' is not one of: private, public-read";
+    assert!(url.stderr.contains(message), "{}", url.stderr);
+    assert!(post.stderr.contains(message), "{}", post.stderr);
+}
