@@ -96,6 +96,28 @@ pub fn check_condition(condition: &Value) -> Result<(), String> {
     }
 }
 
+/// Refuses a form that would carry one field twice: S3 reads form field names without regard to
+/// case and takes each once, so two values (from `--key`, `--acl`, `--metadata`, `--field`, …)
+/// leave the policy's two exact conditions unsatisfiable. Names only, never values.
+fn check_fields_unique(fields: &[(String, String)]) -> Result<(), String> {
+    for (index, (name, _)) in fields.iter().enumerate() {
+        if let Some((first, _)) = fields[..index]
+            .iter()
+            .find(|(other, _)| other.eq_ignore_ascii_case(name))
+        {
+            let shown = if first == name {
+                format!("'{name}'")
+            } else {
+                format!("'{first}' and '{name}' (names are case-insensitive)")
+            };
+            return Err(format!(
+                "the form would carry the field {shown} twice, so no upload could satisfy the policy: give it once (--key, --acl, --content-type, --metadata NAME is x-amz-meta-NAME, --field)"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Builds and signs the policy. `base_url` is the bucket's endpoint (`https://bucket.s3…` or
 /// `http://host/bucket`), `region` the signing region.
 pub fn sign(
@@ -109,6 +131,13 @@ pub fn sign(
     for condition in &request.extra_conditions {
         check_condition(condition)?;
     }
+    if let Some(acl) = &request.acl {
+        crate::request_options::check_acl(acl).map_err(|e| e.message)?;
+    }
+    crate::request_options::check_metadata_names_unique(
+        request.metadata.iter().map(|(name, _)| name.as_str()),
+    )
+    .map_err(|e| e.message)?;
     if let Some((min, max)) = request.content_length_range {
         if min > max {
             return Err(format!(
@@ -174,6 +203,7 @@ pub fn sign(
     if let Some(token) = signer.session_token().map(str::to_string) {
         form.exact("x-amz-security-token", &token);
     }
+    check_fields_unique(&form.fields)?;
     let Form {
         mut fields,
         conditions,

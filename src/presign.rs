@@ -133,11 +133,8 @@ impl Presigner {
     }
 
     pub fn presign(&mut self, request: Request) -> Result<Presigned, ItemError> {
-        if self.sse_customer_key.is_some() && request.verb == Verb::Delete {
-            return Err(ItemError::new(
-                ItemErrorKind::OptionNotForVerb,
-                "the SSE-C key is sent with GET, HEAD, PUT and multipart POST requests, but the verb is DELETE",
-            ));
+        if self.sse_customer_key.is_some() {
+            request.extras.check_sse_customer_key()?;
         }
         self.refresh_credentials()?;
         // X-Amz-Date has whole seconds; sign at exactly the instant we report.

@@ -76,6 +76,30 @@ pub struct SignedExtras {
     pub operation: Option<Operation>,
 }
 
+impl SignedExtras {
+    /// Checks that the run's SSE-C key (`--sse-customer-key`) fits this request: the operation
+    /// takes it, and no `sse` asks for another encryption method, which S3 refuses with 400
+    /// InvalidArgument ("customer provided key is incompatible with the encryption method").
+    pub fn check_sse_customer_key(&self) -> Result<(), ItemError> {
+        if let Some(operation) = self.operation {
+            operation.check("sse_customer_key")?;
+        }
+        if let Some((_, sse)) = self
+            .headers
+            .iter()
+            .find(|(name, _)| name == "x-amz-server-side-encryption")
+        {
+            return Err(invalid(
+                ItemErrorKind::InvalidHeader,
+                format!(
+                    "sse {sse} and the SSE-C key (--sse-customer-key) are two encryption methods and S3 refuses a request with both: drop sse, or sign without the key"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn invalid(kind: ItemErrorKind, message: String) -> ItemError {
     ItemError::new(kind, message)
 }
@@ -175,7 +199,7 @@ impl RequestOptions {
         }
         if let Some(acl) = self.acl {
             operation.check("acl")?;
-            one_of("acl", &acl, CANNED_ACLS)?;
+            check_acl(&acl)?;
             extras.headers.push(("x-amz-acl".into(), acl));
         }
         if let Some(metadata) = self.metadata {
@@ -438,6 +462,11 @@ pub fn check_metadata_names_unique<'a>(
         seen.push(name);
     }
     Ok(())
+}
+
+/// A canned ACL S3 knows (S3 User Guide, "Canned ACL"); shared by `url`, `batch` and `post`.
+pub fn check_acl(acl: &str) -> Result<(), ItemError> {
+    one_of("acl", acl, CANNED_ACLS)
 }
 
 fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), ItemError> {

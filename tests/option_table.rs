@@ -178,3 +178,77 @@ fn url_refuses_a_header_the_operation_does_not_take() {
         "{message}"
     );
 }
+
+/// Server-side encryption and an SSE-C key are two encryption methods: S3 refuses a request
+/// with both (400 InvalidArgument), so no URL is made.
+#[test]
+fn sse_and_an_sse_c_key_together_are_refused() {
+    let key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+    for sse in [
+        &["--sse", "AES256"][..],
+        &["--sse", "aws:kms", "--sse-kms-key-id", "k1"],
+    ] {
+        let run = s3presign()
+            .with_example_keys()
+            .env(SSE_C_KEY_VARIABLE, key)
+            .args([
+                "url",
+                "--bucket",
+                "my-bucket",
+                "--key",
+                "k",
+                "--verb",
+                "PUT",
+            ])
+            .args(sse)
+            .args(["--sse-customer-key", &format!("env:{SSE_C_KEY_VARIABLE}")])
+            .args(["--output", "json"])
+            .run();
+        run.expect_code(1);
+        let record = &run.records()[0];
+        assert_eq!(record["code"], "invalid_header", "{record}");
+        let message = record["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("sse {}", sse[1])) && message.contains("SSE-C"),
+            "{message}"
+        );
+        assert!(!run.stdout.contains(key) && !run.stderr.contains(key));
+    }
+}
+
+/// Metadata names that differ only in case would sign one header twice (S3 answers 403
+/// SignatureDoesNotMatch): refused in `url` and `batch`, naming both.
+#[test]
+fn metadata_names_differing_only_in_case_are_refused_in_url_and_batch() {
+    let url = s3presign()
+        .with_example_keys()
+        .args([
+            "url",
+            "--bucket",
+            "my-bucket",
+            "--key",
+            "k",
+            "--verb",
+            "PUT",
+        ])
+        .args(["--metadata", "Owner=a", "--metadata", "owner=b"])
+        .run();
+    url.expect_code(1);
+    assert!(url.stderr.contains("'Owner' and 'owner'"), "{}", url.stderr);
+    let batch = s3presign()
+        .with_example_keys()
+        .args(["batch"])
+        .run_with_stdin(
+            "{\"bucket\":\"my-bucket\",\"key\":\"k\",\"verb\":\"PUT\",\"metadata\":{\"Tag\":\"a\",\"TAG\":\"b\"}}\n",
+        );
+    batch.expect_code(1);
+    let record = &batch.records()[0];
+    assert_eq!(record["code"], "invalid_header", "{record}");
+    assert!(
+        record["message"]
+            .as_str()
+            .unwrap()
+            .contains("x-amz-meta-tag"),
+        "{record}"
+    );
+}

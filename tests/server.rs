@@ -218,7 +218,10 @@ fn version_ids_are_signed_into_the_query() {
         ],
     );
     assert!(url.contains("versionId=null&"));
-    assert_ne!(fetch("GET", &url, &[], b"").status, 403);
+    // s3s-fs 0.14.1 has no versioning: it serves the current object for any version id, once
+    // the signature over that version id holds.
+    let got = fetch("GET", &url, &[], b"");
+    assert_eq!((got.status, got.body.as_str()), (200, "A"));
     assert_eq!(
         fetch(
             "GET",

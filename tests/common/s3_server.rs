@@ -1,5 +1,20 @@
 //! s3s-fs serving a temporary directory on 127.0.0.1 and checking SigV4 signatures: the S3 server
 //! of the integration tests and of `cargo run --example local_s3`.
+//!
+//! What s3s-fs 0.14.1 does not check, and where those rules are tested instead:
+//! - the 7-day cap on `X-Amz-Expires` (it accepts longer URLs): s3presign refuses to sign them
+//!   (`expiry_too_far` in tests/batch.rs and tests/properties.rs) and `inspect` calls them never
+//!   valid (tests/inspect.rs);
+//! - the region of the credential scope (it accepts any): every URL's scope is compared with
+//!   botocore signing for the region the request asked for (tests/botocore.rs, tests/option_table.rs);
+//! - which headers and parameters an operation takes (it ignores e.g. an SSE header on a part):
+//!   tests/option_table.rs, against botocore's S3 model;
+//! - SSE-C encryption (it stores the body in plain text; only the signature binds the key): the
+//!   signed SSE-C headers are
+//!   compared with botocore's (tests/sse_c.rs, tests/option_table.rs);
+//! - versioning (it serves the current object for any `versionId`): the version id is compared
+//!   with botocore's signing (tests/botocore.rs);
+//! - POST policy failures answer 400 InvalidPolicyDocument where AWS answers 403 AccessDenied.
 
 use std::net::SocketAddr;
 
