@@ -176,7 +176,7 @@ function Start-S3PreSignRun {
         Debug = [System.Collections.Generic.List[string]]::new(); StartInfo = [System.Diagnostics.ProcessStartInfo]::new($binary)
         Targets = [System.Collections.Generic.Queue[object]]::new(); Ends = [System.Collections.Generic.Queue[long]]::new()
         Written = [long]0; Answered = [long]0; AnsweredEnd = [long]0; Single = $false; Numbered = $true; Convert = $Convert
-        Warned = [System.Collections.Generic.HashSet[string]]::new(); Detailed = $null; LastFlush = [long]0
+        Warned = [System.Collections.Generic.HashSet[string]]::new(); Detailed = $null
         # Request bytes that may be unanswered: under the OS pipe buffer, so that writing never blocks.
         Window = if ($IsWindows) { 3KB } elseif ($IsMacOS) { 12KB } else { 48KB }
     }
@@ -199,14 +199,14 @@ function Start-S3PreSignRun {
         $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start s3presign ('$binary'): $why" $binary))
     }
     $run.Stdin, $run.Stdout = $run.Process.StandardInput, $run.Process.StandardOutput
-    $run.Stdin.AutoFlush, $run.Stdin.NewLine = $false, "`n"   # flushed in batches (Send-S3PreSignRequest)
+    $run.Stdin.AutoFlush, $run.Stdin.NewLine = $false, "`n"   # flushed once per request (Send-S3PreSignRequest)
     $run.ReadTask, $run.StderrTask = $run.Stdout.ReadLineAsync(), $run.Process.StandardError.ReadToEndAsync()
     $run
 }
 
 function Send-S3PreSignRequest {
     # Writes one request line; its answer will be reported against $Target. Waits for answers first when the
-    # unanswered requests would fill the pipe, and flushes at once when requests come slowly.
+    # unanswered requests would fill the pipe.
     param([hashtable]$Run, [string]$Line, [object]$Target)
     if ($Run.Written - $Run.AnsweredEnd + $Line.Length -gt $Run.Window -and $Run.Ends.Count) {
         Receive-S3PreSignResult $Run ($Run.Written - $Run.Window + $Line.Length)
@@ -215,8 +215,8 @@ function Send-S3PreSignRequest {
     $Run.Written += $Line.Length + 1
     $Run.Ends.Enqueue($Run.Written)
     $Run.Targets.Enqueue($Target)
-    $now = [System.Environment]::TickCount64
-    if ($now - $Run.LastFlush -ge 10) { try { $Run.Stdin.Flush() } catch { Complete-S3PreSignRun $Run; return }; $Run.LastFlush = $now }
+    # Flushed at once: a request held back could wait for the next input, which may wait for this answer.
+    try { $Run.Stdin.Flush() } catch { Complete-S3PreSignRun $Run; return }
     if ($Run.ReadTask.IsCompleted) { Receive-S3PreSignResult $Run -1 }
 }
 
