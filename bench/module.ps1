@@ -1,61 +1,58 @@
-# Module benchmarks, run by bench/run.sh with the example credentials in the environment.
-# Prints "name value unit" lines.
-#
-# -Breakdown adds what the two figures are made of (slower: the pipeline runs three times):
-#   module_pipeline_gc/_alloc/_jit  GC pauses, bytes allocated and JIT compiling during the measured run
-#   module_pipeline_warm            the same pipeline again, with the PowerShell engine's code compiled
-#   module_pipeline_floor           what PowerShell itself costs for this pipeline: a function with
-#                                   Get-S3PreSignedURL's parameters that emits one ready object per input
-#   import_first_url_jit            JIT compiling during import and first URL
-# PowerShell's own assemblies are compiled as they run (not ahead of time) in the pwsh this project
-# uses, so a fresh session's first pipeline costs several times a warm one.
-param([int] $Objects = 100000, [string] $ModulePath = (Join-Path $PSScriptRoot '..' 'module' 'S3PreSign.psd1'),
-    [switch] $Breakdown)
+# Module benchmark, side by side with the engine AWS.Tools.S3 runs on (AWSSDK.S3, as a compiled cmdlet:
+# ../shared/anchors/dotnet-sdk/Import-AnchorCmdlet.ps1), in ONE pwsh run. A benchmark, not a test.
+#   pwsh -NoProfile -File bench/module.ps1 [-Objects 50000] [-Rounds 3]
+# Needs AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION (example keys do; nothing goes on the network)
+# and S3PRESIGN_BIN or the binary on PATH. Prints "name value unit" lines, the anchor's figure and the ratio:
+#   module_default_pipeline   $objects | Get-S3PreSignedURL            (goal: >= 5x the anchor's throughput)
+#   module_detailed_pipeline  $objects | Get-S3PreSignedURL -Detailed  (goal: >= 3x)
+#   import_first_url          Import-Module + first URL in a fresh pwsh, median of 5 (goal: <= 0.15 s)
+#   module_code_lines         code lines of module/*.ps1 and *.psm1, help and comments aside (limit: 500)
+# Each pipeline runs -Rounds times, alternating with the anchor; each keeps its best.
+param([int] $Objects = 50000, [int] $Rounds = 3,
+    [string] $Anchor = (Join-Path $PSScriptRoot '..' '..' 'shared' 'anchors' 'dotnet-sdk' 'Import-AnchorCmdlet.ps1'))
 
 $ErrorActionPreference = 'Stop'
+$manifest = Join-Path $PSScriptRoot '..' 'module' 'S3PreSign.psd1'
 
-# Import plus the first URL, inside an already running pwsh.
-$jit = [System.Runtime.JitInfo]::GetCompilationTime()
-$first = Measure-Command {
-    Import-Module $ModulePath -Force
-    $null = Get-S3PreSignedURL -Bucket my-bucket -Key first.txt -ExpiresIn 1h
+# Import + first URL, each in a fresh pwsh: what a scheduled job pays before its first link.
+$pwsh = (Get-Command pwsh).Source
+$fresh = foreach ($i in 1..5) {
+    [double](& $pwsh -NoProfile -NonInteractive -Command "`$t = Measure-Command { Import-Module '$manifest'; `$null = Get-S3PreSignedURL -BucketName my-bucket -Key first.txt }; `$t.TotalSeconds")
 }
-$firstJit = [System.Runtime.JitInfo]::GetCompilationTime() - $jit
-"import_first_url $([math]::Round($first.TotalSeconds, 3)) s"
+$importFirst = ($fresh | Sort-Object)[2]
 
-# A pipeline of [pscustomobject]s shaped like Get-S3Object output, result objects out.
-$items = foreach ($i in 0..($Objects - 1)) {
-    [pscustomobject]@{ BucketName = 'my-bucket'; Key = 'data/{0:d7}/file.bin' -f $i }
+. $Anchor
+Import-Module $manifest -Force
+$items = foreach ($i in 0..($Objects - 1)) { [pscustomobject]@{ BucketName = 'my-bucket'; Key = 'data/{0:d7}/file.bin' -f $i } }
+$expires = (Get-Date).AddHours(3)
+$runs = [ordered]@{
+    anchor   = { $items | Get-AnchorPreSignedURL -Expires $expires }
+    default  = { $items | Get-S3PreSignedURL -Expires $expires }
+    detailed = { $items | Get-S3PreSignedURL -Expires $expires -Detailed }
 }
-$count = 0
-$gc = [GC]::GetTotalPauseDuration(); $allocated = [GC]::GetTotalAllocatedBytes(); $jit = [System.Runtime.JitInfo]::GetCompilationTime()
-$elapsed = Measure-Command {
-    $items | Get-S3PreSignedURL -ExpiresIn 1h | ForEach-Object { $count++ }
+$best = @{}
+foreach ($round in 1..$Rounds) {
+    foreach ($name in $runs.Keys) {
+        $count = 0
+        $elapsed = Measure-Command { & $runs[$name] | ForEach-Object { $count++ } }
+        if ($count -ne $Objects) { throw "$name gave $count results for $Objects objects" }
+        $perObject = $elapsed.TotalMilliseconds * 1000 / $Objects
+        if (-not $best.ContainsKey($name) -or $perObject -lt $best[$name]) { $best[$name] = $perObject }
+    }
 }
-$gc = [GC]::GetTotalPauseDuration() - $gc; $allocated = [GC]::GetTotalAllocatedBytes() - $allocated
-$jit = [System.Runtime.JitInfo]::GetCompilationTime() - $jit
-if ($count -ne $Objects) { throw "expected $Objects results, got $count" }
-"module_pipeline $([math]::Round($elapsed.TotalMilliseconds * 1000 / $Objects, 2)) us/object"
-if (-not $Breakdown) { return }
 
-"module_pipeline_gc $([math]::Round($gc.TotalMilliseconds * 1000 / $Objects, 2)) us/object"
-"module_pipeline_alloc $([math]::Round($allocated / $Objects)) B/object"
-"module_pipeline_jit $([math]::Round($jit.TotalMilliseconds)) ms"
-
-$count = 0
-$warm = Measure-Command { $items | Get-S3PreSignedURL -ExpiresIn 1h | ForEach-Object { $count++ } }
-if ($count -ne $Objects) { throw "expected $Objects results, got $count" }
-"module_pipeline_warm $([math]::Round($warm.TotalMilliseconds * 1000 / $Objects, 2)) us/object"
-
-# The floor, measured like the pipeline above: its first run, then (for comparison) a warm one.
-$metadata = [System.Management.Automation.CommandMetadata]::new((Get-Command Get-S3PreSignedURL))
-$floor = [scriptblock]::Create(
-    [System.Management.Automation.ProxyCommand]::GetCmdletBindingAttribute($metadata) +
-    "`nparam(" + [System.Management.Automation.ProxyCommand]::GetParamBlock($metadata) + ")`n" +
-    'begin { $result = [pscustomobject]@{ PSTypeName = "S3PreSign.PresignedUrl"; Url = "u" } } process { $result }')
-foreach ($run in 'floor', 'floor_warm') {
-    $count = 0
-    $elapsed = Measure-Command { $items | & $floor -ExpiresIn 1h | ForEach-Object { $count++ } }
-    "module_pipeline_$run $([math]::Round($elapsed.TotalMilliseconds * 1000 / $Objects, 2)) us/object"
+$lines = 0
+foreach ($file in Get-ChildItem (Join-Path $PSScriptRoot '..' 'module') -Include '*.ps1', '*.psm1' -Recurse) {
+    $inHelp = $false
+    foreach ($line in Get-Content -LiteralPath $file.FullName) {
+        if ($line -match '<#') { $inHelp = $true }
+        if (-not $inHelp -and $line -notmatch '^\s*#' -and $line -notmatch '^\s*$') { $lines++ }
+        if ($line -match '#>') { $inHelp = $false }
+    }
 }
-"import_first_url_jit $([math]::Round($firstJit.TotalMilliseconds)) ms"
+
+'{0,-26} {1,8:n1} us/object' -f 'anchor_pipeline', $best.anchor
+'{0,-26} {1,8:n1} us/object  {2:n1}x the anchor (goal 5x)' -f 'module_default_pipeline', $best.default, ($best.anchor / $best.default)
+'{0,-26} {1,8:n1} us/object  {2:n1}x the anchor (goal 3x)' -f 'module_detailed_pipeline', $best.detailed, ($best.anchor / $best.detailed)
+'{0,-26} {1,8:n3} s          median of 5 fresh pwsh ({2}; goal 0.15 s)' -f 'import_first_url', $importFirst, (($fresh | ForEach-Object { $_.ToString('0.000') }) -join ', ')
+'{0,-26} {1,8} lines      (limit 500)' -f 'module_code_lines', $lines

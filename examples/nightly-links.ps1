@@ -53,7 +53,7 @@ try {
 
     # ...while a bad row only adds an error record to $failed and the rest go on.
     Import-Csv $InputCsv |
-        Get-S3PreSignedURL @presignArgs -ErrorAction SilentlyContinue -ErrorVariable failed |
+        Get-S3PreSignedURL @presignArgs -Detailed -ErrorAction SilentlyContinue -ErrorVariable failed |
         Select-Object Bucket, Key, VersionId, Url, ExpiresAt |
         Export-Csv -LiteralPath $temporary -NoTypeInformation
 } catch {

@@ -181,16 +181,15 @@ function New-S3PreSignedPost {
         [ValidateNotNullOrEmpty()][string]$Acl, [ValidateSet(200, 201, 204)][int]$SuccessActionStatus,
         [ValidateNotNullOrEmpty()][string]$SuccessActionRedirect, [System.Collections.IDictionary]$Metadata,
         [System.Collections.IDictionary]$Fields, [object[]]$Conditions,
-        [Parameter(ParameterSetName = 'Key')][Parameter(ParameterSetName = 'KeyPrefix')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$ProfileName,
+        [Parameter(ParameterSetName = 'Key')][Parameter(ParameterSetName = 'KeyPrefix')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ValidateNotNullOrEmpty()][string]$ProfileName,
         [Parameter(ParameterSetName = 'Key')][Parameter(ParameterSetName = 'KeyPrefix')][Alias('AWSProfilesLocation', 'ProfilesLocation')][ValidateNotNullOrEmpty()][string]$ProfileLocation,
         [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][Alias('AK')][ValidateNotNullOrEmpty()][string]$AccessKey,
         [Parameter(Mandatory, ParameterSetName = 'KeyAccessKey')][Parameter(Mandatory, ParameterSetName = 'KeyPrefixAccessKey')][Alias('SK', 'SecretAccessKey')][ValidateNotNullOrEmpty()][string]$SecretKey,
         [Parameter(ParameterSetName = 'KeyAccessKey')][Parameter(ParameterSetName = 'KeyPrefixAccessKey')][Alias('ST')][string]$SessionToken,
-        [Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$Region,
+        [Alias('RegionToCall')][ValidateNotNullOrEmpty()][string]$Region,
         [ValidateNotNullOrEmpty()][string]$EndpointUrl, [Alias('ForcePathStyleAddressing')][switch]$ForcePathStyle,
         [switch]$UseAccelerateEndpoint, [switch]$UseDualstackEndpoint, [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
-        [datetime]$StartTime, [switch]$StrictExpiry,
-        [switch]$AsHtml
+        [datetime]$StartTime, [switch]$StrictExpiry, [switch]$AsHtml
     )
 
     if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
@@ -201,21 +200,19 @@ function New-S3PreSignedPost {
     foreach ($name in 'Metadata', 'Fields') {
         $pairs, $bound[$name] = $bound[$name], [ordered]@{}
         foreach ($pair in $(if ($pairs -is [hashtable]) { $pairs.GetEnumerator() | Sort-Object Key } elseif ($pairs) { $pairs.GetEnumerator() })) {
-            $field = [string]$pair.Key
-            if ($name -eq 'Metadata' -and $field.StartsWith('x-amz-meta-', 'OrdinalIgnoreCase')) { $field = $field.Substring(11) }
-            if (($name -eq 'Metadata' -and $field -notmatch '^[A-Za-z0-9_-]+$') -or ($name -eq 'Fields' -and (-not $field -or $field.Contains('=')))) {
-                $rule = if ($name -eq 'Metadata') { 'is not a valid header name (letters, digits, - and _)' } else { "must be non-empty and without '='" }
-                $PSCmdlet.ThrowTerminatingError((New-S3PreSignError "Invalid$($name.TrimEnd('s'))" "-$name name '$($pair.Key)' $rule." $pair.Key))
-            }
+            # s3presign checks the names, but reads NAME=VALUE up to the first '=': a name cannot have one.
+            $field = if ($name -eq 'Metadata') { ([string]$pair.Key) -replace '^(?i)x-amz-meta-', '' } else { [string]$pair.Key }
+            if (-not $field -or $field.Contains('=')) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError "Invalid$($name.TrimEnd('s'))" "-$name name '$($pair.Key)' must be non-empty and without '='." $pair.Key)) }
             $bound[$name][$field] = $pair.Value
         }
     }
     [void]$bound.Remove('KeyPrefix')   # '' is a value here: any key in the bucket
-    $arguments = [System.Collections.Generic.List[string]]@('post', "--bucket=$Bucket", '--output', $(if ($AsHtml) { 'html' } else { 'json' }))
-    $arguments.Add($(if ($PSBoundParameters.ContainsKey('Key')) { "--key=$Key" } else { "--key-prefix=$KeyPrefix" }))
+    $arguments = [System.Collections.Generic.List[string]]@('post', "--bucket=$Bucket", '--output', $(if ($AsHtml) { 'html' } else { 'json' }), $(if ($PSBoundParameters.ContainsKey('Key')) { "--key=$Key" } else { "--key-prefix=$KeyPrefix" }))
     if ($Conditions) {
         # One condition (['starts-with', ...]) or several; text is JSON already.
-        foreach ($condition in $(if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { , $Conditions } else { $Conditions })) { $arguments.Add('--condition=' + $(if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 })) }
+        $list = $Conditions   # one condition (['starts-with', ...]) or several
+        if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { $list = , $Conditions }
+        foreach ($condition in $list) { $arguments.Add('--condition=' + $(if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 })) }
     }
     $run = Start-S3PreSignRun $PSCmdlet $arguments $bound {
         param($r, $target)
@@ -336,12 +333,12 @@ function ConvertFrom-S3PreSignedURL {
         [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)][Alias('PresignedUrl')][AllowEmptyString()][AllowNull()][string[]]$Url,
         [switch]$Verify, [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb,
         [System.Collections.IDictionary]$Header, [string]$ServerSideEncryptionCustomerProvidedKey,
-        [Parameter(ParameterSetName = 'Profile')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$ProfileName,
+        [Parameter(ParameterSetName = 'Profile')][Alias('Profile', 'StoredCredentials', 'AWSProfileName')][ValidateNotNullOrEmpty()][string]$ProfileName,
         [Parameter(ParameterSetName = 'Profile')][Alias('AWSProfilesLocation', 'ProfilesLocation')][ValidateNotNullOrEmpty()][string]$ProfileLocation,
         [Parameter(Mandatory, ParameterSetName = 'AccessKey')][Alias('AK')][ValidateNotNullOrEmpty()][string]$AccessKey,
         [Parameter(Mandatory, ParameterSetName = 'AccessKey')][Alias('SK', 'SecretAccessKey')][ValidateNotNullOrEmpty()][string]$SecretKey,
         [Parameter(ParameterSetName = 'AccessKey')][Alias('ST')][string]$SessionToken,
-        [Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][ValidateNotNullOrEmpty()][string]$Region
+        [Alias('RegionToCall')][ValidateNotNullOrEmpty()][string]$Region
     )
 
     begin {
@@ -359,8 +356,7 @@ function ConvertFrom-S3PreSignedURL {
         }
         if (-not $bound['ServerSideEncryptionCustomerProvidedKey']) { [void]$bound.Remove('ServerSideEncryptionCustomerProvidedKeyMD5') }
         $convert = {
-            param($r, $target)
-            $number = 0
+            param($r, $target, $number)
             [pscustomobject]@{
                 PSTypeName = 'S3PreSign.UrlInspection'; SignatureVersion = $r.signature_version; Endpoint = $r.endpoint
                 Bucket = $r.bucket; Key = $r.key; Region = $r.region; AccessKeyId = $r.access_key_id
@@ -372,8 +368,7 @@ function ConvertFrom-S3PreSignedURL {
                 HasSessionToken = $r.has_session_token -eq $true; SignatureValid = $r.signature_valid; VerifyNote = $r.verify_note; Url = $target.Object
             }
         }
-        $run = $null   # started with the first URL: an empty pipeline starts nothing
-        $index = 0
+        $run, $index = $null, 0   # started with the first URL: an empty pipeline starts nothing
         # Shown in results and errors: the URL without its session token's value.
         $tokenPattern = [regex]'(?i)([?&](x-amz-security-token|X-Amz-Security-Token)=)[^&#]*'
     }

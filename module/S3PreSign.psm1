@@ -30,20 +30,14 @@ $S3PreSignFlags = [ordered]@{
 
 # Words of s3presign's messages (flags and protocol fields) in PowerShell's terms. Built from the table.
 $S3PreSignTerms = @{ '--bucket' = '-BucketName'; '--key' = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey'; part_number = '-PartNumber'; version_id = '-VersionId'; '--condition' = '-Conditions' }
-foreach ($entry in $S3PreSignFlags.GetEnumerator()) {
-    $S3PreSignTerms[$entry.Value[0]] = '-' + $entry.Key
-    $S3PreSignTerms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key
-}
+foreach ($entry in $S3PreSignFlags.GetEnumerator()) { $S3PreSignTerms[$entry.Value[0]] = $S3PreSignTerms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key }
 $S3PreSignTerms.sse = '-ServerSideEncryptionMethod'; $S3PreSignTerms['--sse'] = '-ServerSideEncryptionMethod'
 $S3PreSignTermPattern = [regex]('(?<![\w-])(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+)(?![\w-])')
 
 # Error codes -> categories: the protocol's (docs/protocol.md) and the module's own. Unlisted: InvalidArgument.
-$S3PreSignCategories = @{
-    unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'; credentials_expire_first = 'InvalidOperation'
-    signing = 'InvalidOperation'; invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'
-    invalid_field = 'InvalidData'; BinaryNotFound = 'ObjectNotFound'; BinaryNotStarted = 'PermissionDenied'
-    ProcessFailed = 'InvalidOperation'; ProtocolError = 'InvalidData'
-}
+$S3PreSignCategories = @{ unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'; credentials_expire_first = 'InvalidOperation'; signing = 'InvalidOperation'
+    invalid_json = 'InvalidData'; empty_line = 'InvalidData'; unknown_field = 'InvalidData'; invalid_field = 'InvalidData'; BinaryNotFound = 'ObjectNotFound'
+    BinaryNotStarted = 'PermissionDenied'; ProcessFailed = 'InvalidOperation'; ProtocolError = 'InvalidData' }
 
 function New-S3PreSignError {
     # ErrorId = the code, so that scripts can test FullyQualifiedErrorId -like 'expiry_in_past,*'.
@@ -98,12 +92,11 @@ function Add-S3PreSignFlag {
             'headers' { foreach ($pair in $value.GetEnumerator()) { $Arguments.Add("$flag=$($pair.Key): $($pair.Value)") } }
             'lifetime' {
                 # `-ExpiresIn 7d` arrives as the decimal 7 (PowerShell's d suffix); as a string it is "7d" again.
+                $why = $null
                 if ($value -is [timespan]) { $value = [long][Math]::Truncate($value.TotalSeconds) }
-                elseif ($value -is [decimal] -and -not ([string]$value).EndsWith('d', 'OrdinalIgnoreCase')) {
-                    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn got the decimal number $($value): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." $value))
-                } elseif ($value -isnot [string] -and $value -isnot [ValueType]) {
-                    $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($value.GetType().Name)." $value))
-                }
+                elseif ($value -is [decimal] -and -not ([string]$value).EndsWith('d', 'OrdinalIgnoreCase')) { $why = "got the decimal number $($value): in a PowerShell expression 7d means the decimal 7, not 7 days. Quote durations ('7d'), or give a TimeSpan or whole seconds." }
+                elseif ($value -isnot [string] -and $value -isnot [ValueType]) { $why = "takes a TimeSpan, a number of seconds or a duration such as 12h or 7d, not a $($value.GetType().Name)." }
+                if ($why) { $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'invalid_expiry' "-ExpiresIn $why" $value)) }
                 $Arguments.Add("$flag=" + [string]$value)   # [string]: the typed text of a number argument
             }
         }
@@ -183,7 +176,7 @@ function Start-S3PreSignRun {
         Debug = [System.Collections.Generic.List[string]]::new(); StartInfo = [System.Diagnostics.ProcessStartInfo]::new($binary)
         Targets = [System.Collections.Generic.Queue[object]]::new(); Ends = [System.Collections.Generic.Queue[long]]::new()
         Written = [long]0; Answered = [long]0; AnsweredEnd = [long]0; Single = $false; Numbered = $true; Convert = $Convert
-        Warned = [System.Collections.Generic.HashSet[string]]::new(); Detailed = $null; LastFlush = [long]0
+        Warned = [System.Collections.Generic.HashSet[string]]::new(); Detailed = $null
         # Request bytes that may be unanswered: under the OS pipe buffer, so that writing never blocks.
         Window = if ($IsWindows) { 3KB } elseif ($IsMacOS) { 12KB } else { 48KB }
     }
@@ -191,13 +184,11 @@ function Start-S3PreSignRun {
     Set-S3PreSignSecret $run $Bound $Cmdlet
     $psi = $run.StartInfo
     foreach ($argument in $run.Arguments) { $psi.ArgumentList.Add($argument) }
-    $psi.UseShellExecute = $false
-    $psi.RedirectStandardInput = $psi.RedirectStandardOutput = $psi.RedirectStandardError = $true
+    $psi.UseShellExecute, $psi.RedirectStandardInput, $psi.RedirectStandardOutput, $psi.RedirectStandardError = $false, $true, $true, $true
     $psi.StandardInputEncoding = $psi.StandardOutputEncoding = $psi.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
     $commandLine = "$binary $($run.Arguments -join ' ')"
     Write-Verbose ("Starting $commandLine")
-    foreach ($line in $run.Debug) { $Cmdlet.WriteDebug($line) }
-    $Cmdlet.WriteDebug("command line: $commandLine (secrets are in its environment only)")
+    foreach ($line in $run.Debug + "command line: $commandLine (secrets are in its environment only)") { $Cmdlet.WriteDebug($line) }
     $run.Process = [System.Diagnostics.Process]@{ StartInfo = $psi }
     try { [void]$run.Process.Start() }
     catch {
@@ -208,14 +199,14 @@ function Start-S3PreSignRun {
         $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start s3presign ('$binary'): $why" $binary))
     }
     $run.Stdin, $run.Stdout = $run.Process.StandardInput, $run.Process.StandardOutput
-    $run.Stdin.AutoFlush, $run.Stdin.NewLine = $false, "`n"   # flushed in batches (Send-S3PreSignRequest)
+    $run.Stdin.AutoFlush, $run.Stdin.NewLine = $false, "`n"   # flushed once per request (Send-S3PreSignRequest)
     $run.ReadTask, $run.StderrTask = $run.Stdout.ReadLineAsync(), $run.Process.StandardError.ReadToEndAsync()
     $run
 }
 
 function Send-S3PreSignRequest {
     # Writes one request line; its answer will be reported against $Target. Waits for answers first when the
-    # unanswered requests would fill the pipe, and flushes at once when requests come slowly.
+    # unanswered requests would fill the pipe.
     param([hashtable]$Run, [string]$Line, [object]$Target)
     if ($Run.Written - $Run.AnsweredEnd + $Line.Length -gt $Run.Window -and $Run.Ends.Count) {
         Receive-S3PreSignResult $Run ($Run.Written - $Run.Window + $Line.Length)
@@ -224,8 +215,8 @@ function Send-S3PreSignRequest {
     $Run.Written += $Line.Length + 1
     $Run.Ends.Enqueue($Run.Written)
     $Run.Targets.Enqueue($Target)
-    $now = [System.Environment]::TickCount64
-    if ($now - $Run.LastFlush -ge 10) { try { $Run.Stdin.Flush() } catch { Complete-S3PreSignRun $Run; return }; $Run.LastFlush = $now }
+    # Flushed at once: a request held back could wait for the next input, which may wait for this answer.
+    try { $Run.Stdin.Flush() } catch { Complete-S3PreSignRun $Run; return }
     if ($Run.ReadTask.IsCompleted) { Receive-S3PreSignResult $Run -1 }
 }
 
@@ -252,18 +243,14 @@ function Receive-S3PreSignResult {
             } else {
                 try { $record = ConvertFrom-Json -InputObject $line } catch { $record = $null }
                 if ($null -eq $record -or -not $record.type) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is not a result of protocol 1 (line $($Run.Answered + 1) of its output)." }
-                if ($record.type -eq 'fatal') {
-                    $cmdlet.ThrowTerminatingError((New-S3PreSignError $record.code (Convert-S3PreSignMessage $Run $record.message) $null))
-                }
+                if ($record.type -eq 'fatal') { $cmdlet.ThrowTerminatingError((New-S3PreSignError $record.code (Convert-S3PreSignMessage $Run $record.message) $null)) }
             }
         }
         if ($Run.Targets.Count -eq 0) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote an answer (line $($Run.Answered + 1)) to a request that was not sent." }
         $Run.Answered++
         $Run.AnsweredEnd, $target = $Run.Ends.Dequeue(), $Run.Targets.Dequeue()
-        if ($null -eq $record) {
-            if (-not $line.StartsWith('http')) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is neither a URL nor a result record (answer $($Run.Answered))." }
-            $cmdlet.WriteObject($line); continue
-        }
+        if ($null -eq $record -and $line.StartsWith('http')) { $cmdlet.WriteObject($line); continue }
+        if ($null -eq $record) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is neither a URL nor a result record (answer $($Run.Answered))." }
         $type = if ($record -is [System.Management.Automation.PSCustomObject]) { $record.type } else { 'url' }
         if ($type -eq 'error') {
             if ($record.line -ne $Run.Answered) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign answered line $($record.line) where line $($Run.Answered) was expected." }
@@ -298,19 +285,16 @@ function Complete-S3PreSignRun {
         elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); Write-Verbose $line }
     }
     $Run.Eof = $true
+    $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }
     if ($Run.Targets.Count -or $process.ExitCode -notin 0, 1 -or ($null -ne $Run.Raw -and $process.ExitCode)) {
-        $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }
-        Stop-S3PreSignRun $Run $(if ($process.ExitCode -eq 2 -and $messages.Count) { 'usage' } else { 'ProcessFailed' }) "s3presign failed (exit code $($process.ExitCode)) after answering $($Run.Answered) of $($Run.Answered + $Run.Targets.Count) request(s): $why"
+        Stop-S3PreSignRun $Run $(if ($process.ExitCode -eq 2 -and $stderr -match '(?m)^error: ') { 'usage' } else { 'ProcessFailed' }) "s3presign failed (exit code $($process.ExitCode)) after answering $($Run.Answered) of $($Run.Answered + $Run.Targets.Count) request(s): $why"
     }
 }
 
 function Stop-S3PreSignRun {
     # Ends the child (if still running) and the command with a terminating error; with no $Code, only the child.
     param([hashtable]$Run, [string]$Code, [string]$Message)
-    if ($Run -and $Run.Process) {
-        try { if (-not $Run.Process.HasExited) { $Run.Process.Kill($true) } } catch { Write-Debug "kill: $_" }
-        if (-not $Code) { try { $Run.Process.Dispose() } catch { Write-Debug "dispose: $_" } }
-    }
+    if ($Run -and $Run.Process) { try { if (-not $Run.Process.HasExited) { $Run.Process.Kill($true) }; if (-not $Code) { $Run.Process.Dispose() } } catch { Write-Debug "stop: $_" } }
     if ($Code) { $Run.Cmdlet.ThrowTerminatingError((New-S3PreSignError $Code $Message $null)) }
 }
 
@@ -324,10 +308,8 @@ function Get-S3PreSignDetailedType {
     $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions
 }
 
-$S3PreSignRegions = 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2', 'ap-southeast-1',
-'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1',
-'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1', 'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1'
+$S3PreSignRegions = 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ca-central-1',
+'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1', 'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1'
 
 function Complete-S3PreSignArgument {
     # Tab completion: -Region from the list above; -ProfileName from the binary (s3presign profiles, no network).
@@ -560,10 +542,10 @@ function Get-S3PreSignedURL {
         # (a piped string is the bucket when -Key is given), and an item without one becomes its own error.
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)][Alias('Bucket')][object]$BucketName,
         [Parameter(Position = 1, ValueFromPipelineByPropertyName)][object]$Key, [Parameter(ValueFromPipelineByPropertyName)][string]$VersionId,
-        [Parameter(ValueFromPipelineByPropertyName)][Alias('RegionToCall')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][object]$Region,
+        [Parameter(ValueFromPipelineByPropertyName)][Alias('RegionToCall')][object]$Region,
         [Parameter(ValueFromPipelineByPropertyName)][object]$PartNumber, [Alias('Expire')][datetime]$Expires, [object]$ExpiresIn,
         [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb = 'GET', [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
-        [Parameter(ParameterSetName = 'Profile')][Alias('StoredCredentials', 'AWSProfileName', 'Profile')][ArgumentCompleter({ Complete-S3PreSignArgument @args })][AllowEmptyString()][AllowNull()][string]$ProfileName,
+        [Parameter(ParameterSetName = 'Profile')][Alias('StoredCredentials', 'AWSProfileName', 'Profile')][AllowEmptyString()][AllowNull()][string]$ProfileName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')][AllowEmptyString()][AllowNull()][string]$ProfileLocation,
         [Parameter(ParameterSetName = 'AccessKey')][Alias('AK')][AllowEmptyString()][AllowNull()][string]$AccessKey,
         [Parameter(ParameterSetName = 'AccessKey')][Alias('SK', 'SecretAccessKey')][AllowEmptyString()][AllowNull()][string]$SecretKey,
@@ -571,10 +553,8 @@ function Get-S3PreSignedURL {
         [Parameter(ParameterSetName = 'Credential')][object]$Credential, [AllowEmptyString()][AllowNull()][string]$EndpointUrl,
         [Nullable[bool]]$ForcePathStyleAddressing, [switch]$ForcePathStyle, [switch]$UseAccelerateEndpoint, [switch]$UseDualstackEndpoint, [string]$ContentType,
         [Alias('ResponseHeaderOverrides_ContentDisposition')][string]$ResponseContentDisposition,
-        [Alias('ResponseHeaderOverrides_ContentType')][string]$ResponseContentType,
-        [Alias('ResponseHeaderOverrides_CacheControl')][string]$ResponseCacheControl,
-        [Alias('ResponseHeaderOverrides_ContentLanguage')][string]$ResponseContentLanguage,
-        [Alias('ResponseHeaderOverrides_ContentEncoding')][string]$ResponseContentEncoding,
+        [Alias('ResponseHeaderOverrides_ContentType')][string]$ResponseContentType, [Alias('ResponseHeaderOverrides_CacheControl')][string]$ResponseCacheControl,
+        [Alias('ResponseHeaderOverrides_ContentLanguage')][string]$ResponseContentLanguage, [Alias('ResponseHeaderOverrides_ContentEncoding')][string]$ResponseContentEncoding,
         [Alias('ResponseHeaderOverrides_Expires')][string]$ResponseExpires, [string]$UploadId,
         [Alias('ServerSideEncryption')][ValidateSet('None', 'AES256', 'aws:kms', 'aws:kms:dsse')][string]$ServerSideEncryptionMethod,
         [string]$ServerSideEncryptionKeyManagementServiceKeyId, [string]$StorageClass, [Alias('CannedACLName')][string]$Acl,
@@ -589,12 +569,8 @@ function Get-S3PreSignedURL {
     begin {
         Set-StrictMode -Off
         $run = $null
-        if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) {
-            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null))
-        }
-        if ($PSBoundParameters['AccessKey'] -and -not $PSBoundParameters['SecretKey']) {
-            $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-AccessKey needs -SecretKey (and -SessionToken for temporary credentials).' $null))
-        }
+        if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null)) }
+        if ($PSBoundParameters['AccessKey'] -and -not $PSBoundParameters['SecretKey']) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-AccessKey needs -SecretKey (and -SessionToken for temporary credentials).' $null)) }
         # The table's names for what this command calls otherwise; per-item values go on the request lines.
         $bound = @{} + $PSBoundParameters
         if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
@@ -625,9 +601,8 @@ function Get-S3PreSignedURL {
                 if ($Region -and $Region -ne $commandRegion) { $itemRegion = $Region }
             }
         }
-        $fields = ''
-        if ($bucket) { $fields += ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$bucket).ToString() + '"' }
-        if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
+        $fields = $(if ($bucket) { ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$bucket).ToString() + '"' }) +
+        $(if ($VersionId) { ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' })
         $target = if ($PSCmdlet.MyInvocation.ExpectingInput) { $item } else { $null }
         $keys = if ($null -eq $keys) { [string[]]'' } else { [string[]]$keys }
         # A piped object's region gets a run of its own: s3presign signs for one region per process.
@@ -662,17 +637,16 @@ function Send-S3PreSignRegionRequest {
     # stay in input order: the main run's pending answers are emitted before, the region run's at once.
     param([hashtable]$Run, [string]$Region, [string]$Line, [object]$Target, [hashtable]$Bound)
     Receive-S3PreSignResult $Run $Run.Written
-    $other = $Run.Regions[$Region]
-    if (-not $other) {
-        $regional = @{} + $Bound
-        $regional.Region = $Region
-        $other = Start-S3PreSignRun $Run.Cmdlet $Run.Arguments.GetRange(0, 5) $regional
-        $other.Detailed = $Run.Detailed
-        $Run.Regions[$Region] = $other
+    if (-not ($other = $Run.Regions[$Region])) {
+        $regional = @{} + $Bound; $regional.Region = $Region
+        $other = $Run.Regions[$Region] = Start-S3PreSignRun $Run.Cmdlet $Run.Arguments.GetRange(0, 5) $regional
+        $other.Detailed, $other.JsonOptions = $Run.Detailed, $Run.JsonOptions
     }
     $other.Single = $Run.Single
     Send-S3PreSignRequest $other $Line $Target
     Receive-S3PreSignResult $other $other.Written
 }
 
+# Completers registered here, not as attributes: an attribute's script block would not see this module's functions.
+foreach ($name in 'Region', 'ProfileName') { Register-ArgumentCompleter -CommandName Get-S3PreSignedURL, New-S3PreSignedPost, ConvertFrom-S3PreSignedURL -ParameterName $name -ScriptBlock ${function:Complete-S3PreSignArgument} }
 Export-ModuleMember -Function Get-S3PreSignedURL, New-S3PreSignedPost, ConvertFrom-S3PreSignedURL

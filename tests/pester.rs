@@ -9,18 +9,22 @@ use std::process::Command;
 
 use common::*;
 
-/// The script pwsh runs. Any error stops it with a non-zero exit code (`$ErrorActionPreference`
-/// and the catch), so that a Pester that cannot be imported is never a silent pass; the last line
-/// it prints is the summary that the Rust side checks.
+/// The script pwsh runs. A Pester that cannot be imported or an `Invoke-Pester` that throws ends
+/// it with a non-zero exit code (the catch), never a silent pass; the last line it prints is the
+/// summary that the Rust side checks.
 const SCRIPT: &str = r#"
-    $ErrorActionPreference = 'Stop'
     try {
+        # Stop: a Pester that cannot be imported is a failure. The tests themselves run with the
+        # default preference, which their non-terminating errors rely on.
+        $ErrorActionPreference = 'Stop'
         Import-Module Pester -MinimumVersion 5.5
+        $ErrorActionPreference = 'Continue'
         $config = New-PesterConfiguration
         $config.Run.Path = 'tests/pwsh'
         $config.Run.PassThru = $true
         $config.Output.Verbosity = 'Detailed'
         $result = Invoke-Pester -Configuration $config
+        if ($null -eq $result) { throw 'Invoke-Pester returned no result' }
         $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
         "PESTER SUMMARY: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped"
         if ($result.PassedCount -eq 0 -or $failed -gt 0 -or $result.SkippedCount -gt 0) { exit 1 }

@@ -1,12 +1,14 @@
 # The module's shape: manifest, exports, syntax, help and format data. No binary needed.
 
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $ModuleDir = Join-Path $PSScriptRoot '..' '..' 'module'
     $ManifestPath = Join-Path $ModuleDir 'S3PreSign.psd1'
     Import-Module $ManifestPath -Force
 }
 
 AfterAll {
+    Restore-TestEnvironment
     Remove-Module S3PreSign -ErrorAction Ignore
 }
 
@@ -186,13 +188,15 @@ Describe 'Get-S3PreSignedURL parameters' {
     }
 
     It 'completes -Region and -ProfileName, and -Verb and -Protocol from their sets' {
-        foreach ($name in 'Region', 'ProfileName') {
-            @($command.Parameters[$name].Attributes | Where-Object { $_ -is [ArgumentCompleter] }).Count | Should -Be 1 -Because $name
-        }
+        Write-TestFile (Join-Path $TestDrive 'config') @('[default]', 'region = us-east-1', '[profile ops-eu]', 'region = eu-west-1')
+        $env:AWS_CONFIG_FILE = Join-Path $TestDrive 'config'
+        $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'none'
+        $completions = TabExpansion2 -inputScript 'Get-S3PreSignedURL -ProfileName ops' -cursorColumn 34
+        @($completions.CompletionMatches.CompletionText) | Should -Be @('ops-eu') -Because 'the binary lists the profiles of the config file'
         $completions = TabExpansion2 -inputScript 'Get-S3PreSignedURL -Region eu-west-' -cursorColumn 35
         $completions.CompletionMatches.CompletionText | Should -Contain 'eu-west-1'
         $completions = TabExpansion2 -inputScript 'Get-S3PreSignedURL -Verb P' -cursorColumn 26
-        @($completions.CompletionMatches.CompletionText) | Should -Be @('PUT', 'POST')
+        @($completions.CompletionMatches.CompletionText | Sort-Object) | Should -Be @('POST', 'PUT')
         $completions = TabExpansion2 -inputScript 'Get-S3PreSignedURL -Protocol H' -cursorColumn 30
         @($completions.CompletionMatches.CompletionText) | Should -Be @('HTTP', 'HTTPS')
     }

@@ -131,8 +131,8 @@ Describe 'Streaming' -Skip:$IsWindows {
         } | Get-S3PreSignedURL -Detailed -Bucket $Bucket | ForEach-Object { $log.Add("out $($_.Key)") }
 
         $log.Where({ $_ -like 'out *' }).Count | Should -Be 4
-        $log.IndexOf('out k1') | Should -BeLessThan $log.IndexOf('in 3') -Because 'the first URL is not held back until the end'
-        $log.IndexOf('out k2') | Should -BeLessThan $log.IndexOf('in 4')
+        # A result is emitted on a later call (the module never blocks for it): k1's by the time k4 goes in.
+        $log.IndexOf('out k1') | Should -BeLessThan $log.IndexOf('in 4') -Because 'the first URL is not held back until the end'
     }
 
     It 'signs <Count> keys of <Name> without deadlock' -ForEach @(
