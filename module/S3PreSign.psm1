@@ -576,7 +576,7 @@ function Get-S3PreSignedURL {
         if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
         $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
         foreach ($name in 'BucketName', 'Key', 'VersionId', 'PartNumber') { [void]$bound.Remove($name) }
-        $arguments = 'batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url' })
+        $arguments = 'batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url-or-error' })
         $run = Start-S3PreSignRun $PSCmdlet $arguments $bound
         if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType }
         $keyGiven, $bucketGiven, $fixedParts, $index = $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0

@@ -17,7 +17,7 @@ pub struct Tally {
 }
 
 /// Reads every line of `input`, writes one record per line to `out`: for a signed line, its
-/// `url` record or (with [`BatchOutput::Url`]) its URL alone; an error record for any other.
+/// `url` record or (with [`BatchOutput::UrlOrError`]) its URL alone; an error record for any other.
 /// Warnings that repeat on many URLs (expiring credentials, dot segments) reach `warn` once per
 /// kind; each JSON result carries its own. Returns early only if `out` fails.
 pub fn run(
@@ -61,7 +61,7 @@ pub fn run(
                         }
                         match format {
                             BatchOutput::Json => output::write_url(out, line_number, &presigned)?,
-                            BatchOutput::Url => {
+                            BatchOutput::UrlOrError => {
                                 out.write_all(presigned.url.as_bytes())?;
                                 out.write_all(b"\n")?;
                             }

@@ -250,9 +250,9 @@ pub struct BatchArgs {
     /// Protocol version the caller expects; only 1 exists.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1))]
     pub protocol: u32,
-    /// What a signed line gives: its JSON result, or just its URL (errors stay JSON records,
-    /// and a URL never starts with '{'). See docs/protocol.md.
-    #[arg(long, value_enum, default_value_t = BatchOutput::Json)]
+    /// What a signed line gives: its JSON result, or just its URL (url-or-error: errors stay
+    /// JSON records, and a URL never starts with '{'). See docs/protocol.md.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = BatchOutput::Json)]
     pub output: BatchOutput,
 }
 
@@ -263,7 +263,7 @@ pub enum BatchOutput {
     Json,
     /// The URL alone: what a caller that needs nothing else (the PowerShell module's default
     /// output) can pass on without parsing.
-    Url,
+    UrlOrError,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -213,3 +213,37 @@ fn each_result_is_sent_before_the_next_line_arrives() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+/// `--output url-or-error` (what the module's default output reads): a signed line is its URL
+/// alone, a failed line its JSON error record, one line each, in order.
+#[test]
+fn url_or_error_output_writes_urls_bare_and_errors_as_records() {
+    let input = "{\"bucket\":\"b-1\",\"key\":\"a\"}\n{\"bucket\":\"b-1\",\"key\":7}\n{\"bucket\":\"b-1\",\"key\":\"c\"}\n";
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch", "--output", "URL-OR-ERROR"])
+        .run_with_stdin(input);
+    run.expect_code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with("https://b-1.s3.") && lines[0].contains("/a?X-Amz-Algorithm="),
+        "{}",
+        lines[0]
+    );
+    let error: serde_json::Value =
+        serde_json::from_str(lines[1]).expect("the failed line is a JSON record");
+    assert_eq!(
+        (
+            error["type"].as_str(),
+            error["line"].as_u64(),
+            error["code"].as_str()
+        ),
+        (Some("error"), Some(2), Some("invalid_field"))
+    );
+    assert!(
+        lines[2].starts_with("https://b-1.s3.") && lines[2].contains("/c?X-Amz-Algorithm="),
+        "{}",
+        lines[2]
+    );
+}
