@@ -31,6 +31,8 @@ pub fn describe_error(error: &(dyn Error + 'static)) -> String {
             ),
             None => filtered(&e.to_string()),
         };
+        // One line: provider chains list what they tried on lines of their own.
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let says_nothing = (text.starts_with("an error occurred")
             || text.starts_with("the credential provider was not enabled"))
             && e.source().is_some();

@@ -271,7 +271,10 @@ fn no_credentials(
     } else if matches!(
         error,
         None | Some(CredentialsError::CredentialsNotLoaded(_))
-    ) {
+    ) || (profile.is_none() && details.contains("IMDS"))
+    {
+        // The default chain ends with instance metadata: its failure off EC2 means that no
+        // source had credentials, not that one of them broke.
         format!(
             "could not load AWS credentials: none were found. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with --profile (-ProfileName) or AWS_PROFILE, run 'aws configure' to create one, or 'aws sso login --profile NAME' for an SSO profile. Looked in: the environment, profile '{named}' in {} and {}, web identity, container and instance metadata{}",
             config.display(),

@@ -91,7 +91,7 @@ Describe 'Per-item errors' {
     It 'reports -ContentType on a GET as content_type_not_put, naming -ContentType' {
         $null = 'k' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ContentType text/plain -ErrorVariable failures -ErrorAction SilentlyContinue
         $failures[0].FullyQualifiedErrorId | Should -Be 'content_type_not_put,Get-S3PreSignedURL'
-        $failures[0].Exception.Message | Should -Match '-ContentType is signed only for PUT'
+        $failures[0].Exception.Message | Should -Match '-ContentType is not an option of GetObject \(GET\)'
     }
 
     It 'reports a key over 1024 bytes as invalid_key and goes on' {
