@@ -94,6 +94,13 @@ fn pester_suite_passes() {
     });
     assert!(passed > 0, "Pester passed no test");
     assert_eq!(failed, 0, "Pester: {failed} failed; its report is above");
-    assert_eq!(skipped, 0, "Pester skipped {skipped} test(s): every test must run");
-    assert!(output.status.success(), "pwsh exited with {}", output.status);
+    assert_eq!(
+        skipped, 0,
+        "Pester skipped {skipped} test(s): every test must run"
+    );
+    assert!(
+        output.status.success(),
+        "pwsh exited with {}",
+        output.status
+    );
 }
