@@ -187,7 +187,9 @@ function Start-S3PreSignRun {
     $psi.UseShellExecute, $psi.RedirectStandardInput, $psi.RedirectStandardOutput, $psi.RedirectStandardError = $false, $true, $true, $true
     $psi.StandardInputEncoding = $psi.StandardOutputEncoding = $psi.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
     $commandLine = "$binary $($run.Arguments -join ' ')"
-    Write-Verbose ("Starting $commandLine")
+    # Only when verbose output is wanted: under -Debug alone, WriteVerbose would ask to continue.
+    $run.Verbose = $Cmdlet.MyInvocation.BoundParameters['Verbose'] -or $Cmdlet.GetVariableValue('VerbosePreference') -ne 'SilentlyContinue'
+    if ($run.Verbose) { $Cmdlet.WriteVerbose("Starting $commandLine") }
     foreach ($line in $run.Debug + "command line: $commandLine (secrets are in its environment only)") { $Cmdlet.WriteDebug($line) }
     $run.Process = [System.Diagnostics.Process]@{ StartInfo = $psi }
     try { [void]$run.Process.Start() }
@@ -282,7 +284,7 @@ function Complete-S3PreSignRun {
     $messages = [System.Collections.Generic.List[string]]::new()
     foreach ($line in $stderr -split '\r?\n') {
         if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { Write-Warning $line.Substring(20) } }
-        elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); Write-Verbose $line }
+        elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); if ($Run.Verbose) { $Run.Cmdlet.WriteVerbose($line) } }
     }
     $Run.Eof = $true
     $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }
