@@ -365,12 +365,10 @@ function ConvertFrom-S3PreSignedURL {
                 Expired = $r.expired -eq $true; SignedHeaders = [string[]]@($r.signed_headers); VersionId = $r.version_id; UploadId = $r.upload_id
                 PartNumber = if ([int]::TryParse([string]$r.part_number, [ref]$number)) { $number } else { $r.part_number }   # as in the URL when not a number
                 Overrides = $(if ($r.overrides) { $o = [ordered]@{}; foreach ($p in $r.overrides.PSObject.Properties) { $o[$p.Name] = $p.Value }; $o } else { [ordered]@{} })
-                HasSessionToken = $r.has_session_token -eq $true; SignatureValid = $r.signature_valid; VerifyNote = $r.verify_note; Url = $target.Object
+                HasSessionToken = $r.has_session_token -eq $true; SignatureValid = $r.signature_valid; VerifyNote = $r.verify_note; Url = $r.url
             }
         }
         $run, $index = $null, 0   # started with the first URL: an empty pipeline starts nothing
-        # Shown in results and errors: the URL without its session token's value.
-        $tokenPattern = [regex]'(?i)([?&](x-amz-security-token|X-Amz-Security-Token)=)[^&#]*'
     }
 
     process {
@@ -381,9 +379,9 @@ function ConvertFrom-S3PreSignedURL {
             if (-not $lines) { $lines = , '' }   # an empty CSV cell is an item too: s3presign reports it
             foreach ($line in $lines) {
                 $index++
-                # A line that is not a URL is never quoted back (it may be a credentials file piped by mistake).
-                $shown = if ($line -match '^[a-z][a-z0-9+.-]*://') { $tokenPattern.Replace($line, '$1REDACTED') }
-                Send-S3PreSignRequest $run $line @{ Object = $shown; Index = $index }
+                # Results and errors show the URL as s3presign gives it back: session tokens redacted in
+                # whatever encoding they came, and a line that is not a URL never quoted.
+                Send-S3PreSignRequest $run $line @{ Object = $null; Index = $index }
             }
         }
     }

@@ -258,7 +258,8 @@ function Receive-S3PreSignResult {
             if ($record.line -ne $Run.Answered) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign answered line $($record.line) where line $($Run.Answered) was expected." }
             $message = Convert-S3PreSignMessage $Run $record.message
             if (-not $Run.Single -and $Run.Numbered) { $message = "input object $($target.Index): $message" }
-            $errorRecord = New-S3PreSignError $record.code $message $target.Object
+            # inspect echoes a URL it could not read with its session token redacted: that is the target.
+            $errorRecord = New-S3PreSignError $record.code $message $(if ($record.input.url) { $record.input.url } else { $target.Object })
             if ($Run.Single) { $cmdlet.ThrowTerminatingError($errorRecord) }
             $cmdlet.WriteError($errorRecord)
         } elseif ($type -eq 'url') { $cmdlet.WriteObject($record) }

@@ -321,13 +321,19 @@ fn run_inspect(mut args: cli::InspectArgs) -> ExitCode {
                 let what = if args.urls.is_empty() { "line" } else { "URL" };
                 eprintln!("s3presign: error: {what} {line}: {}", error.message);
                 if args.output == OutputFormat::Json {
-                    // The line is echoed only with any session token in it redacted.
-                    let mut input = serde_json::Map::new();
-                    input.insert(
-                        "url".into(),
-                        crate::redact::redact_session_tokens(url.trim()).into(),
-                    );
-                    let _ = output::write_error(&mut stdout, line, &error, Some(&input));
+                    // A URL is echoed with any session token in it redacted; any other line not
+                    // at all (it may be a credentials file piped in by mistake).
+                    let shown = url.trim();
+                    let input = (shown.starts_with("https://") || shown.starts_with("http://"))
+                        .then(|| {
+                            let mut input = serde_json::Map::new();
+                            input.insert(
+                                "url".into(),
+                                crate::redact::redact_session_tokens(shown).into(),
+                            );
+                            input
+                        });
+                    let _ = output::write_error(&mut stdout, line, &error, input.as_ref());
                 }
                 continue;
             }
