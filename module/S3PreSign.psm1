@@ -345,7 +345,7 @@ function Get-S3PreSignedURL {
     error, as in AWS.Tools, so try/catch catches it. In pipelines and with several keys or parts, each item that
     cannot be signed is a non-terminating error naming the input object ("input object 4: ..."), with the
     input object as TargetObject and the s3presign error code as ErrorId (expiry_too_far, missing_key, ...);
-    the others are still signed, in order. Setup problems (unknown profile, no credentials, no region) stop
+    the others are still signed, in order. Setup problems (unknown profile, no credentials, a malformed region) stop
     the command.
 
     Credentials, in AWS.Tools' order: -AccessKey/-SecretKey/-SessionToken, -Credential, -ProfileName

@@ -88,8 +88,9 @@ fn the_assembled_module_auto_loads_from_psmodulepath_with_its_own_binary() {
         $ErrorActionPreference = 'Stop'
         if (Get-Module S3PreSign) { throw 'S3PreSign is loaded before its first command' }
         $result = Get-S3PreSignedURL -BucketName my-bucket -Key 'reports/2025 Q1.pdf' -Expire (Get-Date).AddHours(1) -ProfileName example
-        $url = if ($result -is [string]) { $result } else { $result.Url }
-        "URL $url"
+        "TYPE $($result.GetType().FullName)"
+        "URL $result"
+        "ABOUT $(Test-Path -LiteralPath (Join-Path (Get-Module S3PreSign).ModuleBase 'en-US' 'about_S3PreSign.help.txt'))"
         "BASE $((Get-Module S3PreSign).ModuleBase)"
         $manifest = Test-ModuleManifest -Path (Join-Path (Get-Module S3PreSign).ModuleBase 'S3PreSign.psd1')
         "VERSION $($manifest.Version)"
@@ -131,6 +132,8 @@ fn the_assembled_module_auto_loads_from_psmodulepath_with_its_own_binary() {
             .unwrap_or_else(|| panic!("no {name} line in:\n{}\n{}", run.stdout, run.stderr))
             .to_string()
     };
+    assert_eq!(field("TYPE"), "System.String", "AWS.Tools' contract: the URL as a string");
+    assert_eq!(field("ABOUT"), "True", "the module ships its about_S3PreSign topic");
     let url = field("URL");
     assert!(
         url.starts_with("https://my-bucket.s3.us-east-1.amazonaws.com/reports/2025%20Q1.pdf?")

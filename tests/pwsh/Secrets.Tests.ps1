@@ -93,3 +93,27 @@ Describe 'Secrets given as parameters' {
         Assert-NoCanary $logged $Secret, $Token
     }
 }
+
+Describe 'Secrets under Set-PSDebug -Trace 2' {
+    BeforeEach { $null = Reset-TestAws }
+
+    It 'traces no line that holds a secret key, session token or SSE-C key' {
+        # A fresh pwsh, so the trace covers the module's first run; the secrets come from variables the
+        # traced command line only names.
+        $sseKey = [Convert]::ToBase64String([byte[]](101..132))
+        $script = @'
+Import-Module $env:TEST_MANIFEST
+Set-PSDebug -Trace 2
+$url = Get-S3PreSignedURL -BucketName examplebucket -Key k -Verb PUT -AccessKey AKIAI44QH8DHBEXAMPLE -SecretKey $env:TEST_SECRET -SessionToken $env:TEST_TOKEN -Region eu-west-1 -ServerSideEncryptionCustomerProvidedKey $env:TEST_SSE_KEY
+Set-PSDebug -Off
+"URL $url"
+'@
+        $env:TEST_MANIFEST, $env:TEST_SECRET, $env:TEST_TOKEN, $env:TEST_SSE_KEY = $ModuleManifest, $Secret, $Token, $sseKey
+        try { $traced = (& (Get-Command pwsh -CommandType Application | Select-Object -First 1).Source -NoProfile -NonInteractive -Command $script 2>&1) -join "`n" }
+        finally { Remove-Item env:TEST_MANIFEST, env:TEST_SECRET, env:TEST_TOKEN, env:TEST_SSE_KEY }
+        $traced | Should -BeLike '*DEBUG:*' -Because 'the trace was written'
+        $traced | Should -BeLike '*URL https://examplebucket.s3.eu-west-1.amazonaws.com/k?*' -Because 'the URL was signed'
+        $urlToken = "X-Amz-Security-Token=$([uri]::EscapeDataString($Token))"
+        Assert-NoCanary $traced.Replace($urlToken, '') $Secret, $Token, $sseKey
+    }
+}
