@@ -579,13 +579,13 @@ function Get-S3PreSignedURL {
         if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
         $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
         foreach ($name in 'BucketName', 'Key', 'VersionId', 'PartNumber') { [void]$bound.Remove($name) }
-        $arguments = 'batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url-or-error' })
-        $run = Start-S3PreSignRun $PSCmdlet $arguments $bound
-        if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType }
+        $arguments, $run = ('batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url-or-error' })), $null
         $keyGiven, $bucketGiven, $fixedParts, $index = $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
     }
 
     process {
+        # Started with the first item: an empty pipeline starts nothing.
+        if (-not $run) { $run = Start-S3PreSignRun $PSCmdlet $arguments $bound; if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType } }
         # What the pipeline gave, bound as AWS.Tools binds it: a piped string is the bucket when -Key is on the
         # command line and neither -BucketName nor -UploadId; else piped strings and numbers are keys, or, with
         # -UploadId, numbers are part numbers. An object gives its BucketName/Bucket/Key/... properties.
@@ -626,7 +626,7 @@ function Get-S3PreSignedURL {
 
     end {
         if ($run.Regions) { foreach ($other in $run.Regions.Values) { Complete-S3PreSignRun $other } }
-        Complete-S3PreSignRun $run
+        if ($run) { Complete-S3PreSignRun $run }
     }
 
     clean {

@@ -61,10 +61,13 @@ Describe 'One s3presign per pipeline' -Skip:$IsWindows {
         @(Get-Content $counter).Count | Should -Be 2
     }
 
-    It 'handles an empty pipeline' {
+    It 'starts no process for an empty pipeline' {
         $results = @() | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ErrorVariable failures
         $results | Should -BeNullOrEmpty
         $failures.Count | Should -Be 0
+        Test-Path -LiteralPath $counter | Should -Be $false -Because 'nothing to sign starts no s3presign'
+        $null = Get-S3PreSignedURL -Bucket $Bucket -Key k
+        @(Get-Content $counter).Count | Should -Be 1 -Because 'the counting wrapper does count a run'
     }
 
     It 'leaves no process behind when a downstream Select-Object -First stops the pipeline' {

@@ -39,10 +39,19 @@ Describe 'Request options' {
         (Get-UrlQuery $result.Url)['X-Amz-SignedHeaders'] | Should -BeLike '*x-amz-meta-owner*'
     }
 
-    It 'reports an option its verb cannot have as an error record, and signs the rest' {
+    It 'refuses an option its verb cannot have with an error record for each item, naming the parameter' {
         $results = @('a', 'b' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -StorageClass STANDARD_IA -ErrorVariable failed -ErrorAction SilentlyContinue)
         $results.Count | Should -Be 0
         $failed.Count | Should -Be 2
-        $failed[0].FullyQualifiedErrorId | Should -BeLike 'option_not_for_verb,*'
+        $failed.FullyQualifiedErrorId | Should -Be @('option_not_for_verb,Get-S3PreSignedURL', 'option_not_for_verb,Get-S3PreSignedURL')
+        $failed[1].Exception.Message | Should -Match '^input object 2: -StorageClass is not an option of GetObject'
+    }
+
+    It 'signs the other items when one cannot be signed, with the option on each' {
+        $results = @('a', ('k' * 1025), 'c' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Verb PUT -StorageClass STANDARD_IA -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $results.Key | Should -Be @('a', 'c')
+        $results | ForEach-Object { $_.Url | Should -Match 'X-Amz-SignedHeaders=host%3Bx-amz-storage-class' }
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'invalid_key,Get-S3PreSignedURL'
     }
 }

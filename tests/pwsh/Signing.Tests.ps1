@@ -275,6 +275,5 @@ Describe 'Output' {
             $back.$name | Should -Be $result.$name -Because $name
         }
         $back.ExpiresAt | Should -Be (ConvertTo-TestInstant $result.ExpiresAt) -Because 'ConvertFrom-Json reads the ISO 8601 instant back'
-        ($result | ConvertTo-Json) | Should -Be $json -Because 'the same object serializes the same way'
     }
 }
