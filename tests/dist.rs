@@ -132,8 +132,16 @@ fn the_assembled_module_auto_loads_from_psmodulepath_with_its_own_binary() {
             .unwrap_or_else(|| panic!("no {name} line in:\n{}\n{}", run.stdout, run.stderr))
             .to_string()
     };
-    assert_eq!(field("TYPE"), "System.String", "AWS.Tools' contract: the URL as a string");
-    assert_eq!(field("ABOUT"), "True", "the module ships its about_S3PreSign topic");
+    assert_eq!(
+        field("TYPE"),
+        "System.String",
+        "AWS.Tools' contract: the URL as a string"
+    );
+    assert_eq!(
+        field("ABOUT"),
+        "True",
+        "the module ships its about_S3PreSign topic"
+    );
     let url = field("URL");
     assert!(
         url.starts_with("https://my-bucket.s3.us-east-1.amazonaws.com/reports/2025%20Q1.pdf?")

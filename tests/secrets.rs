@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::leaks::{assert_absent, base64_encode, secret_forms as forms};
 use common::*;
 
 /// Like real secret keys, these have `/` and `+`, so their percent-encoded forms differ.
@@ -10,60 +11,6 @@ const SECRET: &str = "CANARYSECRETKEYcanarysecret/key+01234567";
 const TOKEN: &str = "CANARYSESSIONTOKEN/canarysessiontoken+x=";
 /// An SSE-C key (the base64 of 32 bytes) whose raw bytes are printable too.
 const SSE_C_KEY_RAW: &str = "CANARYSSECKEYcanaryssec/key+0123";
-
-/// The forms a secret could leak in: as is, percent-encoded (upper- and lower-case hex, as in
-/// URLs and form bodies), and base64 (standard and URL-safe, as in headers and policies).
-fn forms(secret: &str) -> Vec<String> {
-    let percent = |upper: bool| -> String {
-        secret
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ if upper => format!("%{b:02X}"),
-                _ => format!("%{b:02x}"),
-            })
-            .collect()
-    };
-    let base64 = base64_encode(secret.as_bytes());
-    vec![
-        secret.to_string(),
-        percent(true),
-        percent(false),
-        base64.trim_end_matches('=').to_string(),
-        base64
-            .trim_end_matches('=')
-            .replace('+', "-")
-            .replace('/', "_"),
-    ]
-}
-
-fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |n, &b| n << 8 | b as u32) << (8 * (3 - chunk.len()));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// Fails if any form of `secret` is in `printed`.
-fn assert_absent(printed: &str, secret: &str, what: &str) {
-    for form in forms(secret) {
-        assert!(
-            !printed.contains(&form),
-            "{what}: a secret was printed (as {form}):\n{printed}"
-        );
-    }
-}
 
 fn with_canary(cmd: S3Presign) -> S3Presign {
     cmd.env("AWS_ACCESS_KEY_ID", "ASIACANARYEXAMPLE001")

@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
 
+use common::leaks::{assert_absent, secret_forms as forms};
 use common::*;
 
 const SECRET: &str = "CANARYsecretKEYcanary/secret+key0123456789";
@@ -17,56 +18,11 @@ const TOKEN: &str = "CANARYsessionTOKEN/canary+session=token0123456789abcdef";
 /// 32 bytes, base64: a well-formed SSE-C key.
 const SSE_KEY: &str = "Q0FOQVJZLXNzZS1jLWtleS1DQU5BUlktc3NlLWMtayE=";
 
-/// Every form in which a canary could leak: as is, percent-encoded (once, twice), base64.
-fn forms(secret: &str) -> Vec<String> {
-    let once: String = secret
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let twice = once.replace('%', "%25");
-    let base64 = aws_smithy_types_base64(secret.as_bytes());
-    vec![
-        secret.to_string(),
-        once.clone(),
-        once.to_lowercase(),
-        twice,
-        base64,
-    ]
-}
-
-/// Standard base64 (RFC 4648), written here so the test does not share the product's encoder.
-fn aws_smithy_types_base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |acc, &b| acc << 8 | b as u32) << (8 * (3 - chunk.len()));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// Fails if any form of any canary appears in what the run printed.
 fn assert_no_leak(run: &Run, what: &str, canaries: &[&str]) {
     let printed = format!("{}\n{}", run.stdout, run.stderr);
     for canary in canaries {
-        for form in forms(canary) {
-            assert!(
-                !printed.contains(&form),
-                "{what}: a secret ({form}) was printed:\n{printed}"
-            );
-        }
+        assert_absent(&printed, canary, what);
     }
 }
 

@@ -2,6 +2,7 @@
 //! signature-checking S3 server (s3s-fs) on 127.0.0.1, and a plain HTTP client.
 #![allow(dead_code)] // Each test crate uses a different part of this module.
 
+pub mod leaks;
 mod s3_server;
 pub use s3_server::{TestServer, ACCESS_KEY, SECRET_KEY};
 
