@@ -485,40 +485,30 @@ fn reflecting_sts(request: &str) -> (u16, String) {
     )
 }
 
-fn assume_role_profiles(dir: &Path) -> (String, String) {
+/// `url` signed as profile `reader` (role_arn + source_profile `base`, whose keys are the canaries),
+/// with STS at `sts_endpoint`; the profile named by `--profile`, or else by AWS_PROFILE.
+fn sign_as_reader(sts_endpoint: &str, by_flag: bool) -> Run {
+    let dir = tempfile::tempdir().unwrap();
     let config = "[profile reader]\nrole_arn = arn:aws:iam::123456789012:role/reader\n\
-                  source_profile = base\nregion = eu-west-1\n[profile base]\nregion = eu-west-1\n"
-        .to_string();
+                  source_profile = base\nregion = eu-west-1\n[profile base]\nregion = eu-west-1\n";
     let credentials = format!(
         "[base]\naws_access_key_id = ASIABASE000000000001\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n"
     );
-    let _ = dir;
-    (config, credentials)
+    let command = profile_files(dir.path(), config, &credentials)
+        .env("AWS_ENDPOINT_URL_STS", sts_endpoint)
+        .args(["url", "--bucket", "b-1", "--key", "k"]);
+    if by_flag {
+        command.args(["--profile", "reader"]).run()
+    } else {
+        command.env("AWS_PROFILE", "reader").run()
+    }
 }
 
 #[test]
 fn assume_role_profiles_sign_with_the_profile_flag_and_with_aws_profile() {
     let endpoint = serve(sts);
-    let dir = tempfile::tempdir().unwrap();
-    let (config, credentials) = assume_role_profiles(dir.path());
-    let by_flag = profile_files(dir.path(), &config, &credentials)
-        .env("AWS_ENDPOINT_URL_STS", &endpoint)
-        .args([
-            "url",
-            "--bucket",
-            "b-1",
-            "--key",
-            "k",
-            "--profile",
-            "reader",
-        ])
-        .run();
-    let by_env = profile_files(dir.path(), &config, &credentials)
-        .env("AWS_ENDPOINT_URL_STS", &endpoint)
-        .env("AWS_PROFILE", "reader")
-        .args(["url", "--bucket", "b-1", "--key", "k"])
-        .run();
-    for (what, run) in [("--profile", by_flag), ("AWS_PROFILE", by_env)] {
+    for (what, by_flag) in [("--profile", true), ("AWS_PROFILE", false)] {
+        let run = sign_as_reader(&endpoint, by_flag);
         run.expect_code(0);
         assert!(
             run.stdout
@@ -537,20 +527,7 @@ fn assume_role_profiles_sign_with_the_profile_flag_and_with_aws_profile() {
 #[test]
 fn an_sts_error_body_is_not_relayed() {
     let endpoint = serve(reflecting_sts);
-    let dir = tempfile::tempdir().unwrap();
-    let (config, credentials) = assume_role_profiles(dir.path());
-    let run = profile_files(dir.path(), &config, &credentials)
-        .env("AWS_ENDPOINT_URL_STS", &endpoint)
-        .args([
-            "url",
-            "--bucket",
-            "b-1",
-            "--key",
-            "k",
-            "--profile",
-            "reader",
-        ])
-        .run();
+    let run = sign_as_reader(&endpoint, true);
     run.expect_code(2);
     assert!(run.stderr.contains("reader"), "{}", run.stderr);
     assert!(
