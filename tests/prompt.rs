@@ -211,3 +211,28 @@ fn usage_errors_with_json_output_also_write_a_fatal_record() {
     let plain = s3presign().args(["url", "--key", "k"]).run();
     assert!(plain.stdout.is_empty(), "{}", plain.stdout);
 }
+
+/// Every flag with a fixed set of values (`--output`, shells) takes them in any case, so that
+/// `--output JSON` works wherever `--output json` does.
+#[test]
+fn every_value_list_ignores_case() {
+    use clap::CommandFactory;
+    fn visit(command: &clap::Command, path: &str, strict: &mut Vec<String>) {
+        for arg in command.get_arguments() {
+            let fixed_values = !arg.get_possible_values().is_empty();
+            let is_bool_flag = matches!(
+                arg.get_action(),
+                clap::ArgAction::SetTrue | clap::ArgAction::SetFalse
+            );
+            if fixed_values && !is_bool_flag && !arg.is_ignore_case_set() {
+                strict.push(format!("{path} --{}", arg.get_id()));
+            }
+        }
+        for sub in command.get_subcommands() {
+            visit(sub, &format!("{path} {}", sub.get_name()), strict);
+        }
+    }
+    let mut strict = Vec::new();
+    visit(&s3presign::cli::Cli::command(), "s3presign", &mut strict);
+    assert!(strict.is_empty(), "case-sensitive value lists: {strict:?}");
+}
