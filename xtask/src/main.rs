@@ -3,7 +3,8 @@
 //! - `test [ARGS…]` — checks every prerequisite of the test suite up front and installs those it
 //!   can (a Python virtual environment with botocore and boto3, the browser test's npm packages,
 //!   Chromium through apt), names each missing one with how to get it, and only then runs
-//!   `cargo test --locked [ARGS…]`, which includes the Pester suite.
+//!   `cargo test --locked` over the workspace (or `cargo test --locked ARGS…`), which includes the
+//!   Pester suite.
 //! - `dist [--target TRIPLE] [--out DIR]` — a release build, the installable PowerShell module
 //!   `DIR/S3PreSign/`, the archive `DIR/s3presign-<version>-<target>.tar.gz` (binary, shell
 //!   completions, man pages) and `DIR/SHA256SUMS`.

@@ -119,16 +119,32 @@ pub fn run_tests(repo: &Path, cargo_args: &[String]) -> Result<ExitCode, String>
         }
     }
 
+    // With no arguments the whole workspace is tested, xtask's own unit tests included; arguments
+    // such as `--test pester` name targets of the main package.
+    let scope: &[&str] = if cargo_args.is_empty() {
+        &["--workspace"]
+    } else {
+        &[]
+    };
     let mut cargo = Command::new(process::cargo());
     cargo
         .args(["test", "--locked"])
+        .args(scope)
         .args(cargo_args)
         .current_dir(repo)
         .env("S3PRESIGN_PYTHON", venv_python(repo));
     if let Some(chromium) = &plan.chromium {
         cargo.env("CHROMIUM", chromium);
     }
-    eprintln!("xtask: cargo test --locked {}", cargo_args.join(" "));
+    eprintln!(
+        "xtask: cargo test --locked {}",
+        scope
+            .iter()
+            .copied()
+            .chain(cargo_args.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let status = cargo
         .status()
         .map_err(|e| format!("cannot start cargo: {e}"))?;
