@@ -217,6 +217,11 @@ pub struct MultipartCreateArgs {
     /// Content-Type of the finished object.
     #[arg(long)]
     pub content_type: Option<String>,
+    /// The checksum algorithm of the parts (x-amz-checksum-algorithm), as S3's
+    /// CreateMultipartUpload takes it: parts signed with --checksum-sha256 need SHA256.
+    #[arg(long, value_name = "ALGORITHM", ignore_case = true,
+          value_parser = clap::builder::PossibleValuesParser::new(aws_sdk_s3::types::ChecksumAlgorithm::values()))]
+    pub checksum_algorithm: Option<String>,
     #[command(flatten)]
     pub sse_customer_key: SseCustomerKeyFlags,
     #[command(flatten)]
