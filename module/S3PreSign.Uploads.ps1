@@ -17,8 +17,9 @@ function New-S3PreSignedPost {
     The result is an S3PreSign.PresignedPost object: Url (where the form posts), Fields (an ordered
     dictionary of the form fields, in the order the form must send them; the file field comes after all
     of them), SignedAt and ExpiresAt (UTC), Policy (the decoded policy document), Curl and
-    InvokeWebRequest (ready-to-run commands in which LOCAL_FILE stands for the file). -AsHtml returns an
-    HTML page with the form instead.
+    InvokeWebRequest (ready-to-run commands in which LOCAL_FILE stands for the file and, with
+    -ContentTypePrefix, LOCAL_FILE_CONTENT_TYPE for its type, e.g. image/jpeg). -AsHtml returns an HTML page
+    with the form instead.
 
     With temporary credentials the fields include x-amz-security-token, which the form needs: treat the
     form as a secret for as long as it is valid. Explicit -AccessKey/-SecretKey/-SessionToken reach the
@@ -26,7 +27,9 @@ function New-S3PreSignedPost {
 
     Invalid parameters, an invalid -Conditions entry (ErrorId InvalidPolicy) and setup failures (unknown
     profile, no credentials, no region) are terminating errors. An expiry that S3 would refuse (in the
-    past, more than 7 days away) is a non-terminating error (ErrorId expiry_in_past, expiry_too_far).
+    past, more than 7 days away) is a non-terminating error (ErrorId expiry_in_past, expiry_too_far), as
+    are values Get-S3PreSignedURL refuses too (ErrorId invalid_header, e.g. an unknown -Acl) and a form no
+    upload could satisfy (ErrorId invalid_policy: a field given twice, a condition the fields contradict).
 
     .PARAMETER Bucket
     The bucket the upload goes to.
@@ -54,7 +57,8 @@ function New-S3PreSignedPost {
 
     .PARAMETER ContentTypePrefix
     A prefix the upload's Content-Type must start with, such as image/. The form's Content-Type field holds
-    the prefix itself; set it to the file's type before posting (S3 stores the object with that type).
+    the prefix itself; set it to the file's type before posting (S3 stores the object with that type). The
+    Curl and InvokeWebRequest commands send LOCAL_FILE_CONTENT_TYPE there: replace it with the file's type.
 
     .PARAMETER Acl
     The canned ACL of the uploaded object, e.g. private or bucket-owner-full-control.
@@ -75,7 +79,9 @@ function New-S3PreSignedPost {
     .PARAMETER Conditions
     Further policy conditions, each a hashtable ({"field": "value"}), an array ([operator, "$field", value],
     e.g. @('starts-with', '$x-amz-meta-tag', '')) or a JSON string. A single condition given as a flat array
-    (-Conditions 'starts-with', '$key', 'in/') is taken as one condition.
+    (-Conditions 'starts-with', '$key', 'in/') is taken as one condition. A field a condition names is added
+    to Fields if no other parameter sets it: with the value of an eq condition, or with the prefix of a
+    starts-with condition followed by FILL_IN, to be completed before posting.
 
     .PARAMETER ProfileName
     The AWS profile (from the AWS config and credentials files) to sign with.
@@ -152,7 +158,7 @@ function New-S3PreSignedPost {
     $post.Fields['x-amz-meta-tag'] = 'team-blue'
 
     A condition of your own: the upload must carry an x-amz-meta-tag field that starts with team-. The form
-    has no such field yet, so it is added before the file. (A flat array is one condition; several are
+    gets that field, holding team-FILL_IN until it is set. (A flat array is one condition; several are
     given as hashtables, arrays or JSON strings.)
 
     .EXAMPLE

@@ -32,6 +32,7 @@ pub fn run(
     let mut buffer = Vec::with_capacity(512);
     let mut line_number: u64 = 0;
     let mut warned_kinds: Vec<WarningKind> = Vec::new();
+    let mut shared_digest = crate::request_options::SharedPartDigest::default();
     loop {
         buffer.clear();
         if input.read_until(b'\n', &mut buffer)? == 0 {
@@ -45,6 +46,9 @@ pub fn run(
                 output::write_error(out, line_number, &e.error, e.input.as_ref())?;
             }
             Ok(parsed) => {
+                if let Some(w) = shared_digest.observe(&parsed.fields.options, &defaults.options) {
+                    warn(&w);
+                }
                 let outcome = parsed
                     .fields
                     .over(defaults)

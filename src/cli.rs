@@ -98,7 +98,7 @@ pub struct ProfilesArgs {
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
     /// What to print: name and region per line (url, table), or a JSON array.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
 
@@ -217,6 +217,11 @@ pub struct MultipartCreateArgs {
     /// Content-Type of the finished object.
     #[arg(long)]
     pub content_type: Option<String>,
+    /// The checksum algorithm of the parts (x-amz-checksum-algorithm), as S3's
+    /// CreateMultipartUpload takes it: parts signed with --checksum-sha256 need SHA256.
+    #[arg(long, value_name = "ALGORITHM", ignore_case = true,
+          value_parser = clap::builder::PossibleValuesParser::new(aws_sdk_s3::types::ChecksumAlgorithm::values()))]
+    pub checksum_algorithm: Option<String>,
     #[command(flatten)]
     pub sse_customer_key: SseCustomerKeyFlags,
     #[command(flatten)]
@@ -457,7 +462,7 @@ pub struct SessionFlags {
     pub path_style: bool,
     /// Bucket in the host name (virtual), in the path (path), or virtual where the name allows
     /// it and path-style for custom endpoints (auto) [default: the profile's s3 addressing_style, else auto].
-    #[arg(long, value_enum, value_name = "STYLE")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "STYLE")]
     pub addressing_style: Option<crate::endpoint::AddressingStyle>,
     /// Use the FIPS endpoint [default: from AWS_USE_FIPS_ENDPOINT or the profile].
     #[arg(long)]

@@ -13,8 +13,8 @@ use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
-    batch, errors, expiry, inspect, multipart, output, post_policy, request, request_options,
-    session, shell_docs, usage_hints,
+    batch, errors, expiry, inspect, multipart, output, post_policy, request, session, shell_docs,
+    usage_hints,
 };
 
 /// Parses the command line and runs the command.
@@ -210,8 +210,11 @@ fn run_multipart_create(args: cli::MultipartCreateArgs) -> ExitCode {
         &setup.endpoint,
         &args.bucket,
         &args.key,
-        args.content_type.as_deref(),
-        sse_customer_key.as_ref(),
+        multipart::CreateOptions {
+            content_type: args.content_type.as_deref(),
+            checksum_algorithm: args.checksum_algorithm.as_deref(),
+            sse_customer_key: sse_customer_key.as_ref(),
+        },
     ));
     let upload_id = match created {
         Ok(id) => id,
@@ -394,13 +397,31 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
             Err(e) => return usage(format!("--condition '{text}' is not JSON: {e}")),
         }
     }
-    if let Err(e) = request::check_bucket(&args.bucket) {
-        return report_item_error(&e, json);
+    if args.key.as_deref() == Some("") {
+        // As `url` reports an empty --key.
+        return usage("--key is required".into());
     }
-    for (name, value) in &args.metadata {
-        if let Err(e) = request_options::check_metadata(name, value) {
-            return report_item_error(&e, json);
-        }
+    let form = post_policy::PostRequest {
+        bucket: args.bucket.clone(),
+        key: match (&args.key, &args.key_prefix) {
+            (Some(key), _) => post_policy::KeyRule::Exact(key.clone()),
+            (None, prefix) => post_policy::KeyRule::Prefix(prefix.clone().unwrap_or_default()),
+        },
+        content_length_range: args.content_length_range,
+        content_type: match (&args.content_type, &args.content_type_prefix) {
+            (Some(t), _) => Some(post_policy::ContentTypeRule::Exact(t.clone())),
+            (None, Some(p)) => Some(post_policy::ContentTypeRule::Prefix(p.clone())),
+            (None, None) => None,
+        },
+        acl: args.acl.clone(),
+        success_action_status: args.success_action_status.clone(),
+        success_action_redirect: args.success_action_redirect.clone(),
+        metadata: args.metadata.clone(),
+        fields: args.fields.clone(),
+        extra_conditions,
+    };
+    if let Err(e) = post_policy::check_values(&form) {
+        return report_item_error(&e, json);
     }
     if let Some(status) = args.success_action_status.as_deref() {
         if !["200", "201", "204"].contains(&status) {
@@ -414,7 +435,7 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         args.expires_in.clone().map(request::ExpiresIn::Text),
     ) {
         Ok(spec) => spec,
-        Err(e) => return usage(e.message),
+        Err(e) => return report_item_error(&e, json),
     };
     let start_time = match args
         .session
@@ -436,6 +457,8 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         Ok(e) => e,
         Err(e) => return report_item_error(&e, json),
     };
+    // Warnings go to stderr as they arise, and into the JSON result (as `url` results have them).
+    let mut warnings = Vec::new();
     if let Some(credentials_end) = session
         .credentials_expire_at
         .filter(|end| *end < expiry.expires_at)
@@ -454,6 +477,7 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
             return report_item_error(&error, json);
         }
         eprintln!("s3presign: warning: {message}");
+        warnings.push(message);
     }
     let mut endpoints = EndpointResolver::new(setup.endpoint);
     let endpoint = match endpoints.resolve(&args.bucket) {
@@ -462,29 +486,11 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
     };
     if let Some(warning) = &endpoint.warning {
         eprintln!("s3presign: warning: {warning}");
+        warnings.push(warning.clone());
     }
-    let request = post_policy::PostRequest {
-        bucket: args.bucket.clone(),
-        key: match (&args.key, &args.key_prefix) {
-            (Some(key), _) => post_policy::KeyRule::Exact(key.clone()),
-            (None, prefix) => post_policy::KeyRule::Prefix(prefix.clone().unwrap_or_default()),
-        },
-        content_length_range: args.content_length_range,
-        content_type: match (&args.content_type, &args.content_type_prefix) {
-            (Some(t), _) => Some(post_policy::ContentTypeRule::Exact(t.clone())),
-            (None, Some(p)) => Some(post_policy::ContentTypeRule::Prefix(p.clone())),
-            (None, None) => None,
-        },
-        acl: args.acl.clone(),
-        success_action_status: args.success_action_status.clone(),
-        success_action_redirect: args.success_action_redirect.clone(),
-        metadata: args.metadata.clone(),
-        fields: args.fields.clone(),
-        extra_conditions,
-    };
     let mut signer = Signer::new(session.credentials.clone());
     let post = match post_policy::sign(
-        &request,
+        &form,
         &mut signer,
         &endpoint.base,
         &endpoint.signing_region,
@@ -492,16 +498,26 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         expiry.expires_at,
     ) {
         Ok(p) => p,
-        Err(why) => return usage(why),
+        Err(e) => return report_item_error(&e, json),
     };
     let printed = match args.output {
         cli::PostOutput::Html => post_policy::html(&post),
         cli::PostOutput::Curl => post_policy::curl(&post),
         cli::PostOutput::Powershell => post_policy::invoke_web_request(&post),
-        cli::PostOutput::Json => output::post_record(&post, signed_at),
+        cli::PostOutput::Json => {
+            output::post_record(&post, signed_at, session.credentials_expire_at, &warnings)
+        }
     };
-    println!("{printed}");
-    ExitCode::Success
+    let mut stdout = io::stdout().lock();
+    match writeln!(stdout, "{printed}").and_then(|_| stdout.flush()) {
+        Ok(()) => ExitCode::Success,
+        // The reader took what it wanted (`| head`), as with `url`.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
+        Err(e) => {
+            eprintln!("s3presign: error: cannot write the result: {e}");
+            ExitCode::SetupFailed
+        }
+    }
 }
 
 /// The headers to check a URL's signature with: SSE-C's only if the URL signs them.

@@ -25,6 +25,8 @@ pub enum ItemErrorKind {
     InvalidMultipart,
     InvalidHeader,
     InvalidUrl,
+    /// `post`: a form no upload can satisfy (a field given twice, a condition the fields contradict).
+    InvalidPolicy,
     Endpoint,
     CredentialsRefresh,
     Signing,
@@ -53,6 +55,7 @@ impl ItemErrorKind {
             InvalidMultipart => "invalid_multipart",
             InvalidHeader => "invalid_header",
             InvalidUrl => "invalid_url",
+            InvalidPolicy => "invalid_policy",
             Endpoint => "endpoint",
             CredentialsRefresh => "credentials_refresh",
             Signing => "signing",

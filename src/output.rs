@@ -248,6 +248,8 @@ pub fn inspection_table(
 pub fn post_record(
     post: &crate::post_policy::SignedPost,
     signed_at: chrono::DateTime<chrono::Utc>,
+    credentials_expire_at: Option<chrono::DateTime<chrono::Utc>>,
+    warnings: &[String],
 ) -> String {
     #[derive(Serialize)]
     struct PostRecord<'a> {
@@ -257,9 +259,11 @@ pub fn post_record(
         fields: OrderedFields<'a>,
         signed_at: String,
         expires_at: String,
+        credentials_expire_at: Option<String>,
         policy: &'a Value,
         curl: String,
         invoke_web_request: String,
+        warnings: &'a [String],
     }
     let record = PostRecord {
         kind: "post",
@@ -267,9 +271,11 @@ pub fn post_record(
         fields: OrderedFields(&post.fields),
         signed_at: format_utc(signed_at),
         expires_at: format_utc(post.expires_at),
+        credentials_expire_at: credentials_expire_at.map(format_utc),
         policy: &post.policy,
         curl: crate::post_policy::curl(post),
         invoke_web_request: crate::post_policy::invoke_web_request(post),
+        warnings,
     };
     serde_json::to_string(&record).expect("strings and JSON values serialise")
 }

@@ -111,15 +111,7 @@ impl RequestFields {
                 ))
             }
         };
-        if key.len() > MAX_KEY_BYTES {
-            return Err(ItemError::new(
-                ItemErrorKind::InvalidKey,
-                format!(
-                    "key is {} bytes long; S3 keys are at most {MAX_KEY_BYTES} bytes of UTF-8",
-                    key.len()
-                ),
-            ));
-        }
+        check_key(&key)?;
         let verb = match &self.verb {
             Some(v) => Verb::parse(v)?,
             None => Verb::Get,
@@ -188,6 +180,21 @@ pub struct Request {
     pub content_type: Option<String>,
     /// Query parameters and headers from the optional fields.
     pub extras: SignedExtras,
+}
+
+/// Refuses a key S3 cannot store: over 1024 bytes of UTF-8 (S3 User Guide, "Naming objects").
+/// Shared by `url`, `batch` and `post`.
+pub fn check_key(key: &str) -> Result<(), ItemError> {
+    if key.len() > MAX_KEY_BYTES {
+        return Err(ItemError::new(
+            ItemErrorKind::InvalidKey,
+            format!(
+                "key is {} bytes long; S3 keys are at most {MAX_KEY_BYTES} bytes of UTF-8",
+                key.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses names that no S3 bucket can have. Deliberately wider than today's naming rules:

@@ -443,6 +443,47 @@ operation_members! {
     ListParts: s3op::list_parts::ListPartsInput => [request_payer, sse_customer_key];
 }
 
+/// Watches a run for one body digest (`content_md5`, `checksum_sha256`) from the run's defaults
+/// signed into several parts of a multipart upload: a part's digest is that of the part's own
+/// bytes, so at most one of those parts can match, and S3 refuses the others (BadDigest).
+#[derive(Debug, Default)]
+pub struct SharedPartDigest {
+    first_part: Option<i64>,
+    warned: bool,
+}
+
+impl SharedPartDigest {
+    /// Looks at one line (`line` over `defaults`); returns the warning, once per run, when a
+    /// second part takes the defaults' digest.
+    pub fn observe(&mut self, line: &RequestOptions, defaults: &RequestOptions) -> Option<String> {
+        let part = line.part_number.or(defaults.part_number)?;
+        let shared = [
+            ("content_md5", &line.content_md5, &defaults.content_md5),
+            (
+                "checksum_sha256",
+                &line.checksum_sha256,
+                &defaults.checksum_sha256,
+            ),
+        ]
+        .into_iter()
+        .find(|(_, own, default)| own.is_none() && default.is_some())
+        .map(|(name, _, _)| name)?;
+        match self.first_part {
+            None => {
+                self.first_part = Some(part);
+                None
+            }
+            Some(first) if first != part && !self.warned => {
+                self.warned = true;
+                Some(format!(
+                    "the same {shared} is signed into parts {first} and {part}: a part's digest is that of its own bytes, so at most one part can match and S3 refuses the others; give each part its own {shared}"
+                ))
+            }
+            Some(_) => None,
+        }
+    }
+}
+
 /// HTTP header names are case-insensitive and S3 stores one lower-case `x-amz-meta-` name, so
 /// two metadata names that differ only in case would sign one header twice (RFC 9110 5.1).
 pub fn check_metadata_names_unique<'a>(
@@ -450,6 +491,12 @@ pub fn check_metadata_names_unique<'a>(
 ) -> Result<(), ItemError> {
     let mut seen: Vec<&str> = Vec::new();
     for name in names {
+        if seen.contains(&name) {
+            return Err(invalid(
+                ItemErrorKind::InvalidHeader,
+                format!("metadata name '{name}' is given twice: give it once"),
+            ));
+        }
         if let Some(first) = seen.iter().find(|s| s.eq_ignore_ascii_case(name)) {
             return Err(invalid(
                 ItemErrorKind::InvalidHeader,
@@ -586,6 +633,28 @@ mod tests {
             message.contains("UploadPart") && message.contains("PutObject (PUT)"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn one_digest_for_several_parts_is_warned_about_once() {
+        let defaults = RequestOptions {
+            upload_id: Some("U1".into()),
+            content_md5: Some("1B2M2Y8AsgTpgAmY7PhCfg==".into()),
+            ..Default::default()
+        };
+        let part = |n: i64, own: Option<&str>| RequestOptions {
+            part_number: Some(n),
+            content_md5: own.map(String::from),
+            ..Default::default()
+        };
+        let mut check = SharedPartDigest::default();
+        assert_eq!(check.observe(&part(1, None), &defaults), None);
+        let warning = check.observe(&part(2, None), &defaults).unwrap();
+        assert!(warning.contains("parts 1 and 2"), "{warning}");
+        assert_eq!(check.observe(&part(3, None), &defaults), None, "once");
+        let mut own = SharedPartDigest::default();
+        assert_eq!(own.observe(&part(1, Some("a")), &defaults), None);
+        assert_eq!(own.observe(&part(2, Some("b")), &defaults), None);
     }
 
     #[test]

@@ -338,6 +338,8 @@ fn the_form_matches_botocores_generate_presigned_post_for_the_same_inputs() {
             "fields": {
                 "acl": "private", "success_action_status": "201", "Content-Type": "image/png",
                 "x-amz-meta-owner": "ops", "Cache-Control": "no-cache",
+                // The field the condition names, which the uploader completes.
+                "x-amz-meta-tag": "FILL_IN",
             },
             "conditions": [
                 {"acl": "private"}, {"success_action_status": "201"},
@@ -474,9 +476,9 @@ fn html_curl_and_powershell_outputs() {
         .args(["--output", "powershell"])
         .run();
     assert!(
-        ps.stdout
-            .contains("-Form ([ordered]@{ 'key' = 'it''s.txt';")
-            && ps.stdout.contains("'file' = Get-Item LOCAL_FILE"),
+        ps.stdout.contains("([ordered]@{ 'key' = 'it''s.txt';")
+            && ps.stdout.contains("(Resolve-Path -LiteralPath LOCAL_FILE)")
+            && ps.stdout.contains("(Split-Path -Leaf LOCAL_FILE)"),
         "{}",
         ps.stdout
     );
@@ -557,69 +559,366 @@ fn post_checks_bucket_metadata_and_status_like_url_does() {
     );
 }
 
-/// A form that carries one field twice can satisfy neither exact condition: refused, naming it.
+/// A form that carries one field twice can satisfy neither exact condition: refused, naming it,
+/// as a request that cannot be signed (exit 1, an error record), as `url` reports its refusals.
 #[test]
 fn a_field_given_twice_is_refused() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str, &str); 5] = [
         (
             &["--metadata", "Owner=a", "--metadata", "owner=b"],
+            "invalid_header",
             "'Owner' and 'owner'",
         ),
-        (&["--acl", "public-read", "--field", "acl=private"], "'acl'"),
-        (&["--field", "key=other"], "'key'"),
+        (
+            &["--acl", "public-read", "--field", "acl=private"],
+            "invalid_policy",
+            "'acl'",
+        ),
+        (&["--field", "key=other"], "invalid_policy", "'key'"),
         (
             &["--field", "X-Amz-Meta-Test=a", "--metadata", "test=b"],
-            "'x-amz-meta-test' and 'X-Amz-Meta-Test'",
+            "invalid_header",
+            "'test' and 'Test'",
+        ),
+        (
+            &["--field", "x-amz-meta-test=a", "--metadata", "test=b"],
+            "invalid_header",
+            "'test' is given twice",
         ),
     ];
-    for (args, named) in cases {
+    for (args, code, named) in cases {
         let run = s3presign()
             .with_example_keys()
             .args(["post", "--bucket", "my-bucket", "--key", "k"])
             .args(args)
             .run();
-        run.expect_code(2);
+        run.expect_code(1);
         assert!(run.stderr.contains(named), "{args:?}: {}", run.stderr);
-        assert!(
-            !run.stdout.contains("\"type\":\"post\""),
-            "{args:?}: {}",
-            run.stdout
-        );
+        assert_eq!(run.records()[0]["code"], code, "{args:?}: {}", run.stdout);
     }
 }
 
-/// `post` checks an ACL as `url` does, with the same message.
-#[test]
-fn post_refuses_an_acl_that_url_refuses_with_the_same_message() {
-    let url = s3presign()
-        .with_example_keys()
+/// Runs a generated command: `sh -c` for curl, pwsh for Invoke-WebRequest (a missing pwsh fails
+/// the test: the module's commands must be checked in the shell they are for).
+fn run_command(output: &str, command: &str) -> Run {
+    let mut shell = match output {
+        "curl" => {
+            let mut sh = Command::new("sh");
+            sh.arg("-c");
+            sh
+        }
+        _ => {
+            let mut pwsh = Command::new("pwsh");
+            pwsh.args(["-NoProfile", "-NonInteractive", "-Command"]);
+            pwsh
+        }
+    };
+    let out = shell.arg(command).output().unwrap_or_else(|e| {
+        panic!("cannot run {output}'s shell ({e}); put curl, sh and PowerShell 7.4+ on PATH")
+    });
+    Run::from(out)
+}
+
+/// The command with its placeholders filled in: the file (quoted for its shell) and its type.
+fn filled(command: &str, file: &std::path::Path, content_type: &str) -> String {
+    let path = file.to_str().unwrap();
+    command
+        .replace("LOCAL_FILE_CONTENT_TYPE", content_type)
+        .replace("LOCAL_FILE", &format!("'{path}'"))
+}
+
+/// The Content-Type S3 serves the object with.
+fn served_content_type(server: &TestServer, bucket: &str, key: &str) -> String {
+    let run = server
+        .s3presign()
         .args([
             "url",
+            "--region",
+            "us-east-1",
             "--bucket",
-            "my-bucket",
+            bucket,
             "--key",
-            "k",
-            "--verb",
-            "PUT",
-            "--acl",
-            "public",
+            key,
         ])
         .run();
-    url.expect_code(1);
-    let post = s3presign()
+    run.expect_code(0);
+    let got = fetch("GET", run.stdout.trim(), &[], b"");
+    assert_eq!(got.status, 200, "{}", got.body);
+    got.headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map(|(_, value)| value.clone())
+        .unwrap_or_default()
+}
+
+/// With a Content-Type prefix, the ready-to-run commands send the file's own type (a named
+/// placeholder), never the prefix: S3 stores the object with the form's Content-Type field.
+#[test]
+fn the_commands_send_the_files_own_content_type_not_the_prefix() {
+    let server = TestServer::start();
+    server.create_bucket("drop");
+    let dir = tempfile::tempdir().unwrap();
+    let photo = dir.path().join("photo.jpg");
+    std::fs::write(&photo, b"\xff\xd8\xff jpeg bytes").unwrap();
+    for output in ["curl", "powershell"] {
+        let key = format!("in/{output}.jpg");
+        let run = server
+            .s3presign()
+            .args(["post", "--region", "us-east-1", "--bucket", "drop"])
+            .args(["--key", &key, "--content-type-prefix", "image/"])
+            .args(["--output", output])
+            .run();
+        run.expect_code(0);
+        let command = run.stdout.trim();
+        assert!(
+            command.contains("LOCAL_FILE_CONTENT_TYPE")
+                && !command.contains("Content-Type=image/'")
+                && !command.contains("'Content-Type' = 'image/'"),
+            "{command}"
+        );
+        let ran = run_command(output, &filled(command, &photo, "image/jpeg"));
+        assert_eq!(ran.code, 0, "{output}: {}\n{}", ran.stdout, ran.stderr);
+        assert_eq!(
+            server.object("drop", &key).as_deref(),
+            Some(&b"\xff\xd8\xff jpeg bytes"[..])
+        );
+        assert_eq!(
+            served_content_type(&server, "drop", &key),
+            "image/jpeg",
+            "{output}"
+        );
+
+        // A type outside the prefix is refused by the policy.
+        let other = format!("in/{output}-text.jpg");
+        let text = server
+            .s3presign()
+            .args(["post", "--region", "us-east-1", "--bucket", "drop"])
+            .args(["--key", &other, "--content-type-prefix", "image/"])
+            .args(["--output", output])
+            .run();
+        let refused = run_command(output, &filled(text.stdout.trim(), &photo, "text/plain"));
+        assert_ne!(refused.code, 0, "{output}: {}", refused.stdout);
+        assert_eq!(server.object("drop", &other), None);
+    }
+}
+
+/// A condition on a field the form would not carry brings the field into every form: its value
+/// for `eq`, the prefix and FILL_IN for `starts-with`; each form then uploads.
+#[test]
+fn a_condition_brings_its_field_into_every_form() {
+    let server = TestServer::start();
+    server.create_bucket("drop");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, b"notes").unwrap();
+    let conditions = [
+        r#"["eq","$x-amz-meta-tag","v"]"#,
+        r#"{"x-amz-meta-kind":"report"}"#,
+        r#"["starts-with","$x-amz-meta-note","n"]"#,
+        r#"["starts-with","$key","in/"]"#,
+        r#"["eq","$bucket","drop"]"#,
+    ];
+    let post_for = |key: &str, output: &str| {
+        let mut command = server
+            .s3presign()
+            .args([
+                "post",
+                "--region",
+                "us-east-1",
+                "--bucket",
+                "drop",
+                "--key",
+                key,
+            ])
+            .args(["--output", output]);
+        for condition in conditions {
+            command = command.args(["--condition", condition]);
+        }
+        let run = command.run();
+        run.expect_code(0);
+        run.stdout
+    };
+
+    let json: serde_json::Value =
+        serde_json::from_str(post_for("in/form.txt", "json").trim()).unwrap();
+    let form = fields(&json);
+    let value = |name: &str| {
+        form.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no {name} field in {form:?}"))
+    };
+    assert_eq!(value("x-amz-meta-tag"), "v");
+    assert_eq!(value("x-amz-meta-kind"), "report");
+    assert_eq!(value("x-amz-meta-note"), "nFILL_IN");
+    assert!(form.iter().all(|(n, _)| n != "bucket"), "{form:?}");
+    let sent = upload(
+        json["url"].as_str().unwrap(),
+        &form,
+        "notes.txt",
+        "text/plain",
+        b"notes",
+    );
+    assert!(
+        matches!(sent.status, 200 | 201 | 204),
+        "{} {}",
+        sent.status,
+        sent.body
+    );
+    assert!(server.object("drop", "in/form.txt").is_some());
+
+    for output in ["curl", "powershell"] {
+        let key = format!("in/{output}.txt");
+        let ran = run_command(output, &filled(post_for(&key, output).trim(), &file, ""));
+        assert_eq!(ran.code, 0, "{output}: {}\n{}", ran.stdout, ran.stderr);
+        assert_eq!(
+            server.object("drop", &key).as_deref(),
+            Some(&b"notes"[..]),
+            "{output}"
+        );
+    }
+
+    // The page shows the field the uploader completes, starting with its prefix.
+    let html = post_for("in/page.txt", "html");
+    assert!(
+        html.contains(r#"<input type="hidden" name="x-amz-meta-tag" value="v">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<input type="text" name="x-amz-meta-note" value="n" required>"#),
+        "{html}"
+    );
+}
+
+/// A condition that the form's own fields contradict could never be met: refused, naming the field.
+#[test]
+fn a_condition_the_form_contradicts_is_refused() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "--key",
+                "k",
+                "--acl",
+                "private",
+                "--condition",
+                r#"{"acl":"public-read"}"#,
+            ],
+            "'acl'",
+        ),
+        (
+            &[
+                "--key",
+                "k",
+                "--condition",
+                r#"["eq","$bucket","other-bucket"]"#,
+            ],
+            "bucket 'my-bucket'",
+        ),
+        (
+            &[
+                "--key-prefix",
+                "in/",
+                "--condition",
+                r#"["starts-with","$key","out/"]"#,
+            ],
+            "'key'",
+        ),
+        (
+            &[
+                "--key",
+                "k",
+                "--condition",
+                r#"["eq","$x-amz-signature","x"]"#,
+            ],
+            "'x-amz-signature'",
+        ),
+        (
+            &[
+                "--key",
+                "k",
+                "--content-type-prefix",
+                "image/",
+                "--condition",
+                r#"["starts-with","$Content-Type","text/"]"#,
+            ],
+            "'Content-Type'",
+        ),
+    ];
+    for (args, named) in cases {
+        let run = s3presign()
+            .with_example_keys()
+            .args(["post", "--bucket", "my-bucket"])
+            .args(args)
+            .run();
+        run.expect_code(1);
+        assert!(run.stderr.contains(named), "{args:?}: {}", run.stderr);
+        assert_eq!(run.records()[0]["code"], "invalid_policy", "{args:?}");
+    }
+    // Conditions that narrow what the uploader completes are kept.
+    for args in [
+        &[
+            "--key-prefix",
+            "in/",
+            "--condition",
+            r#"["starts-with","$key","in/sub/"]"#,
+        ][..],
+        &[
+            "--key",
+            "k",
+            "--content-type-prefix",
+            "image/",
+            "--condition",
+            r#"["eq","$Content-Type","image/png"]"#,
+        ],
+    ] {
+        s3presign()
+            .with_example_keys()
+            .args(["post", "--bucket", "my-bucket"])
+            .args(args)
+            .run()
+            .expect_code(0);
+    }
+}
+
+/// `post` JSON has `credentials_expire_at` and `warnings`, as `url` results do.
+#[test]
+fn the_post_result_has_credentials_expire_at_and_warnings() {
+    let run = s3presign()
         .with_example_keys()
-        .args([
-            "post",
-            "--bucket",
-            "my-bucket",
-            "--key",
-            "k",
-            "--acl",
-            "public",
-        ])
+        .args(["post", "--bucket", "my-bucket", "--key", "k"])
         .run();
-    post.expect_code(2);
-    let message = "acl 'public' is not one of: private, public-read";
-    assert!(url.stderr.contains(message), "{}", url.stderr);
-    assert!(post.stderr.contains(message), "{}", post.stderr);
+    run.expect_code(0);
+    let record = &run.records()[0];
+    assert!(record["credentials_expire_at"].is_null(), "{record}");
+    assert_eq!(record["warnings"], serde_json::json!([]), "{record}");
+}
+
+/// A reader that closes stdout early (`| head -c1`) ends `post` quietly, as it ends `url`.
+#[test]
+fn post_does_not_panic_on_a_closed_stdout() {
+    for command in ["url", "post"] {
+        let mut child = Command::new(bin_path())
+            .args([
+                command,
+                "--bucket",
+                "my-bucket",
+                "--key",
+                "k",
+                "--output",
+                "json",
+            ])
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env("AWS_REGION", "us-east-1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before the result is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{command}: {stderr}");
+    }
 }

@@ -284,3 +284,157 @@ fn a_bare_url_that_needs_headers_names_them_on_stderr() {
     get.expect_code(0);
     assert_eq!(get.stderr, "");
 }
+
+/// What `multipart create` sends: a one-request S3 stand-in that records the request head and
+/// answers CreateMultipartUpload with upload id `U1`.
+fn capture_create(args: &[&str]) -> (Run, String) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && socket.read(&mut byte).unwrap() == 1 {
+            head.push(byte[0]);
+        }
+        let body = "<InitiateMultipartUploadResult><Bucket>b-1</Bucket><Key>k</Key><UploadId>U1</UploadId></InitiateMultipartUploadResult>";
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(answer.as_bytes()).unwrap();
+        String::from_utf8_lossy(&head).to_string()
+    });
+    let run = s3presign()
+        .with_example_keys()
+        .args(["multipart", "create", "--bucket", "b-1", "--key", "k"])
+        .args(["--endpoint-url", &endpoint, "--path-style"])
+        .args(args)
+        .run();
+    (run, server.join().unwrap())
+}
+
+/// `multipart create --checksum-algorithm` asks S3 for part checksums of that algorithm, so parts
+/// signed with `--checksum-sha256` fit the upload; the values are aws-sdk-s3's, in any case.
+#[test]
+fn multipart_create_sets_the_checksum_algorithm() {
+    let (run, head) = capture_create(&["--checksum-algorithm", "sha256"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout.trim(), "U1");
+    let head = head.to_ascii_lowercase();
+    assert!(
+        head.contains("x-amz-checksum-algorithm: sha256\r\n"),
+        "{head}"
+    );
+    assert!(
+        head.contains("x-amz-checksum-algorithm;") || head.contains(";x-amz-checksum-algorithm"),
+        "the header is signed: {head}"
+    );
+
+    let refused = s3presign()
+        .with_example_keys()
+        .args(["multipart", "create", "--bucket", "b-1", "--key", "k"])
+        .args(["--checksum-algorithm", "CRC16"])
+        .run();
+    refused.expect_code(2);
+    assert!(
+        refused.stderr.contains("CRC16") && refused.stderr.contains("CRC32C"),
+        "{}",
+        refused.stderr
+    );
+}
+
+/// The live flow: an upload created for SHA-256 part checksums takes a part signed with one.
+#[test]
+fn a_sha256_upload_takes_parts_signed_with_their_checksum() {
+    let server = TestServer::start();
+    server.create_bucket("uploads");
+    let created = server
+        .s3presign()
+        .args([
+            "multipart",
+            "create",
+            "--region",
+            "us-east-1",
+            "--bucket",
+            "uploads",
+            "--key",
+            "big.bin",
+        ])
+        .args(["--checksum-algorithm", "SHA256"])
+        .run();
+    created.expect_code(0);
+    let upload_id = created.stdout.trim().to_string();
+    let body = b"part one bytes";
+    // base64 of the SHA-256 of `body`, from Python's standard library.
+    let out = std::process::Command::new("python3")
+        .args(["-c", "import base64,hashlib,sys; print(base64.b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).decode())", "part one bytes"])
+        .output()
+        .unwrap();
+    let sha = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let part = sign_json(
+        &server,
+        &[
+            "--bucket",
+            "uploads",
+            "--key",
+            "big.bin",
+            "--verb",
+            "PUT",
+            "--upload-id",
+            &upload_id,
+            "--part-number",
+            "1",
+            "--checksum-sha256",
+            &sha,
+        ],
+    );
+    let headers = headers_of(&part);
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let sent = fetch("PUT", part["url"].as_str().unwrap(), &headers, body);
+    assert_eq!(sent.status, 200, "{}", sent.body);
+}
+
+/// One digest from the run's defaults signed into several parts: warned about once.
+#[test]
+fn one_content_md5_for_several_parts_is_warned_about() {
+    let run = s3presign()
+        .with_example_keys()
+        .args([
+            "batch",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--verb",
+            "PUT",
+            "--upload-id",
+            "U1",
+        ])
+        .args(["--content-md5", "1B2M2Y8AsgTpgAmY7PhCfg=="])
+        .run_with_stdin("{\"part_number\":1}\n{\"part_number\":2}\n{\"part_number\":3}\n");
+    run.expect_code(0);
+    assert_eq!(run.records().len(), 3, "every part is signed");
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("content_md5"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("parts 1 and 2") && warnings[0].contains("at most one part"),
+        "{}",
+        run.stderr
+    );
+
+    let own = s3presign()
+        .with_example_keys()
+        .args(["batch", "--bucket", "b-1", "--key", "k", "--verb", "PUT", "--upload-id", "U1"])
+        .run_with_stdin("{\"part_number\":1,\"content_md5\":\"1B2M2Y8AsgTpgAmY7PhCfg==\"}\n{\"part_number\":2,\"content_md5\":\"rL0Y20zC+Fzt72VPzMSk2A==\"}\n");
+    own.expect_code(0);
+    assert!(!own.stderr.contains("at most one part"), "{}", own.stderr);
+}

@@ -321,8 +321,9 @@ Describe 'New-S3PreSignedPost' {
         $post = New-S3PreSignedPost -Bucket $Bucket -Key k
         $post.Curl | Should -Match '^curl '
         $post.Curl | Should -Match "file=@LOCAL_FILE '$([regex]::Escape($post.Url))'$"
-        $post.InvokeWebRequest | Should -Match '^Invoke-WebRequest -Method Post'
-        $post.InvokeWebRequest | Should -Match "'x-amz-signature' = '$($post.Fields['x-amz-signature'])'; 'file' = Get-Item LOCAL_FILE"
+        $post.InvokeWebRequest | Should -Match "'x-amz-signature' = '$($post.Fields['x-amz-signature'])' }"
+        $post.InvokeWebRequest | Should -Match "name=""file""; filename=""' \+ \(Split-Path -Leaf LOCAL_FILE\)"
+        $post.InvokeWebRequest | Should -Match "Invoke-WebRequest -Method Post -Uri '$([regex]::Escape($post.Url))' -Body \`$form"
     }
 
     It 'sends with Invoke-WebRequest -Form its fields in form order and the file last' -Skip:$IsWindows {
@@ -470,6 +471,18 @@ Describe 'New-S3PreSignedPost end to end against an S3 test server' {
         $null = Reset-TestAws
     }
 
+    It 'uploads with its InvokeWebRequest command, storing the file''s own Content-Type' {
+        $key = "post/pester-$([guid]::NewGuid()).jpg"
+        $post = New-S3PreSignedPost -Bucket $testBucket -Key $key -ContentTypePrefix image/ -Conditions '["eq","$x-amz-meta-tag","v"]' -ExpiresIn 5m @server
+        $post.Fields['x-amz-meta-tag'] | Should -Be 'v' -Because 'a field a condition names is in the form'
+        $file = New-TestUpload 'photo.jpg' 100
+        $command = $post.InvokeWebRequest.Replace('LOCAL_FILE_CONTENT_TYPE', 'image/jpeg').Replace('LOCAL_FILE', "'$file'")
+        $response = Invoke-Expression $command
+        [int]$response.StatusCode | Should -Be 204
+        $url = Get-S3PreSignedURL -Bucket $testBucket -Key $key @server -AsString
+        (Invoke-WebRequest -Uri $url -NoProxy -TimeoutSec 30).Headers['Content-Type'] | Should -Be 'image/jpeg'
+    }
+
     It 'uploads a file with the form, and the stored object has its bytes' {
         $key = "post/pester-$([guid]::NewGuid()).bin"
         $post = New-S3PreSignedPost -Bucket $testBucket -Key $key -ContentLengthRange 1, 4096 -ExpiresIn 5m @server
@@ -588,15 +601,15 @@ Describe 'The InvokeWebRequest command of New-S3PreSignedPost, run against an S3
         $server = $s3.Parameters
     }
 
-    It 'uploads the file with the suggested Invoke-WebRequest -Form command, and S3 stores its bytes' {
+    It 'uploads the file with the suggested Invoke-WebRequest command, and S3 stores its bytes' {
         $key = "post/form-$([guid]::NewGuid()).bin"
         $post = New-S3PreSignedPost -Bucket $s3.Bucket -Key $key -ContentLengthRange 1, 4096 -Metadata @{ owner = 'ops' } -ExpiresIn 5m @server
         $file = New-TestUpload 'form upload.bin' 1000
-        $post.InvokeWebRequest | Should -BeLike '*-Form *LOCAL_FILE*'
+        $post.InvokeWebRequest | Should -BeLike '*LOCAL_FILE*Invoke-WebRequest -Method Post * -Body $form*'
 
         $sent = Invoke-ThroughRelay $post.Url $post.InvokeWebRequest.Replace('LOCAL_FILE', "'$file'")
         $sent.Status | Should -Be 204 -Because $sent.Answer
-        # What -Form sent: every field of the result, in order, then the file.
+        # What the command sent: every field of the result, in order, then the file.
         $names = @([regex]::Matches($sent.Body, 'Content-Disposition: form-data; name="([^"]+)"') | ForEach-Object { $_.Groups[1].Value })
         $names | Should -Be @(@($post.Fields.Keys) + 'file')
         $stored = Get-StoredObject $s3 $key
