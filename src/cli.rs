@@ -31,8 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Sign one request and print it.
     #[command(
-        mut_arg("bucket", |a| a.required_unless_present("uri").conflicts_with("uri")),
-        mut_arg("key", |a| a.required_unless_present("uri").conflicts_with("uri")),
+        mut_arg("bucket", |a| a.required(true)),
+        mut_arg("key", |a| a.required(true)),
         after_help = URL_EXAMPLES
     )]
     Url(UrlArgs),
@@ -64,7 +64,6 @@ pub enum Command {
 // Each line fits 80 columns, so that help output does not wrap an example.
 const URL_EXAMPLES: &str = "\
 Examples:
-  s3presign url s3://my-bucket/reports/q1.pdf --expires-in 3600
   s3presign url --bucket my-bucket --key 'reports/2025 Q1.pdf' --expires-in 1d
   s3presign url --profile prod --bucket my-bucket --key r/q1.pdf --output table
   s3presign url --bucket my-bucket --key in/a.jpg --verb PUT --output json
@@ -229,10 +228,6 @@ pub struct MultipartCreateArgs {
 
 #[derive(Debug, Args)]
 pub struct UrlArgs {
-    /// The object as `aws s3 presign` names it, s3://BUCKET/KEY (instead of --bucket and
-    /// --key). The key is taken literally: '?', '#', '%' and spaces are part of it.
-    #[arg(value_name = "S3_URI")]
-    pub uri: Option<String>,
     #[command(flatten)]
     pub request: RequestFlags,
     #[command(flatten)]

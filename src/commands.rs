@@ -71,27 +71,7 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, json),
     };
-    let mut fields = args.request.to_fields();
-    if let Some(uri) = &args.uri {
-        match crate::s3_uri::parse(uri) {
-            Ok((_, "")) => {
-                let usage = SetupError::new(
-                    SetupErrorKind::Usage,
-                    format!("'{uri}' names no object: write s3://BUCKET/KEY"),
-                );
-                return report_setup_error(&usage, json);
-            }
-            Ok((bucket, key)) => {
-                fields.bucket = Some(bucket.to_string());
-                fields.key = Some(key.to_string());
-            }
-            Err(e) => {
-                let usage = SetupError::new(SetupErrorKind::Usage, e.message);
-                return report_setup_error(&usage, json);
-            }
-        }
-    }
-    let request = match fields.validate() {
+    let request = match args.request.to_fields().validate() {
         Ok(r) => r,
         // A missing --bucket or --key is a usage error, as clap would report a required flag.
         Err(e)

@@ -30,7 +30,7 @@ pub fn stdin_file_size() -> Option<u64> {
     #[cfg(windows)]
     let handle = std::os::windows::io::AsHandle::as_handle(&io::stdin()).try_clone_to_owned();
     let metadata = std::fs::File::from(handle.ok()?).metadata().ok()?;
-    metadata.is_file().then(|| metadata.len())
+    metadata.is_file().then_some(metadata.len())
 }
 
 /// `source` with a progress line on stderr when [`shows_progress`] says so.
@@ -70,7 +70,7 @@ impl<S: ItemSource> ItemSource for WithProgress<S> {
         match &item {
             Some(_) => {
                 self.items += 1;
-                if self.items % STEP == 0 {
+                if self.items.is_multiple_of(STEP) {
                     self.update();
                 }
             }

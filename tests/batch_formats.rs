@@ -31,33 +31,6 @@ fn reference(bucket: &str, key: &str) -> String {
 }
 
 #[test]
-fn an_s3_uri_equals_bucket_and_key_with_awkward_keys_taken_literally() {
-    for key in [
-        "reports/q1.pdf",
-        "a?versionId=x",
-        "frag#ment",
-        "with space/and%20percent",
-        "plus+sign",
-    ] {
-        let run = url(&[&format!("s3://b-1/{key}")]);
-        run.expect_code(0);
-        assert_eq!(run.stdout.trim_end(), reference("b-1", key), "{key}");
-    }
-}
-
-#[test]
-fn an_s3_uri_and_bucket_or_key_flags_together_are_refused() {
-    url(&["s3://b-1/k", "--bucket", "b-1"]).expect_code(2);
-    url(&["s3://b-1/k", "--key", "k"]).expect_code(2);
-    let run = url(&["s3://b-1/"]);
-    run.expect_code(2);
-    assert!(run.stderr.contains("names no object"), "{}", run.stderr);
-    let run = url(&["https://b-1/k"]);
-    run.expect_code(2);
-    assert!(run.stderr.contains("s3://BUCKET/KEY"), "{}", run.stderr);
-}
-
-#[test]
 fn keys_input_signs_each_line_with_the_bucket_flag() {
     let run = batch(
         &[
