@@ -13,8 +13,8 @@ use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
-    batch, errors, expiry, inspect, multipart, output, post_policy, request, session, shell_docs,
-    usage_hints,
+    batch, batch_input, batch_workers, errors, expiry, inspect, multipart, output, post_policy,
+    request, request_options, session, shell_docs, usage_hints,
 };
 
 /// Parses the command line and runs the command.
@@ -131,18 +131,23 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         Err(e) => return report_setup_error(&e, true),
     };
     let defaults = args.request.to_fields();
-    let stdin = io::stdin();
-    let mut input = io::BufReader::with_capacity(64 * 1024, stdin.lock());
+    // Stdin itself, not its lock: the source is read on a thread of its own.
+    let input = io::BufReader::with_capacity(64 * 1024, io::stdin());
+    let mut source = batch_input::source(input, &args);
     let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut warn = |w: &str| eprintln!("s3presign: warning: {w}");
-    let format = args.output;
-    match batch::run(
-        &mut input,
-        &mut out,
-        format,
+    let sinks = batch::Sinks {
+        out: &mut out,
+        messages: &mut io::stderr(),
+        warn: &mut warn,
+    };
+    match batch_workers::run(
+        source.as_mut(),
+        args.output,
         &defaults,
         &mut presigner,
-        &mut warn,
+        batch_workers::worker_count(args.threads),
+        sinks,
     ) {
         Ok(tally) if tally.failed == 0 => ExitCode::Success,
         Ok(_) => ExitCode::ItemsFailed,

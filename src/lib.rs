@@ -15,7 +15,11 @@
 //! can reach each step.
 
 pub mod batch;
+pub mod batch_csv;
+pub mod batch_input;
 pub mod batch_line;
+pub mod batch_output;
+pub mod batch_workers;
 pub mod cli;
 pub mod client_commands;
 pub mod commands;
@@ -32,10 +36,12 @@ pub mod outside_text;
 pub mod post_policy;
 pub mod presign;
 pub mod profiles;
+pub mod progress;
 pub mod redact;
 pub mod region;
 pub mod request;
 pub mod request_options;
+pub mod s3_uri;
 pub mod session;
 pub mod shell_docs;
 pub mod signer;
