@@ -1,93 +1,145 @@
-//! `s3presign batch`: one JSON result per input line, in order, streamed. A bad line becomes an
-//! error record and the run goes on.
+//! `s3presign batch` (and any other bulk run): numbered request items from a source, signed one
+//! by one, written in input order by one output writer. A bad item becomes an error result and
+//! the run goes on.
+//!
+//! The seam: anything that can produce [`Item`]s implements [`ItemSource`] — the batch input
+//! formats of `batch_input` (JSON Lines, keys, `s3://` URIs, CSV) or a listing of a bucket
+//! prefix — and [`run`] signs them and writes them with a `batch_output` writer. A source
+//! decides what an item's number means (a line, a CSV row, the n-th listed object) and what
+//! an error result echoes; `run` never looks at the input itself.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Write};
+
+use serde_json::{Map, Value};
 
 use crate::batch_line;
+use crate::batch_output;
 use crate::cli::BatchOutput;
-use crate::output;
+use crate::errors::ItemError;
 use crate::presign::{Presigner, WarningKind};
 use crate::request::RequestFields;
 
-/// Counts what happened, for the exit code.
+/// One request of a bulk run, as its source read it.
+#[derive(Debug)]
+pub struct Item {
+    /// The item's input number, from 1: the line of a line-based input, the data row of a CSV
+    /// file, the position in a listing. Results carry it as `line`; error messages name it.
+    pub number: u64,
+    /// The fields to lay over the run's flag defaults, or why the input could not be read.
+    pub fields: Result<RequestFields, ItemError>,
+    /// What an error result about this item echoes as its `input`.
+    pub echo: Echo,
+}
+
+/// The `input` an error result echoes: never anything outside the protocol's fields, since
+/// error results end up in logs (see `batch_line::input_of`).
 #[derive(Debug, Default)]
+pub enum Echo {
+    /// Nothing to echo (`input` is null): the input was not an object at all.
+    #[default]
+    Nothing,
+    /// These protocol fields.
+    Object(Map<String, Value>),
+    /// The protocol fields of this JSON line, read only if the item fails.
+    JsonLine(Box<[u8]>),
+}
+
+impl Echo {
+    /// The object to echo, if any.
+    pub fn object(&self) -> Option<Map<String, Value>> {
+        match self {
+            Echo::Nothing => None,
+            Echo::Object(map) => Some(map.clone()),
+            Echo::JsonLine(line) => batch_line::input_of(line),
+        }
+    }
+}
+
+/// Where a bulk run's items come from, in input order.
+pub trait ItemSource {
+    /// The next item, or `None` at the end of the input. An `Err` is an input failure that
+    /// stops the run (a read error); anything wrong with one item is that item's `fields` error.
+    fn next_item(&mut self) -> io::Result<Option<Item>>;
+
+    /// Whether the next call to `next_item` may wait for input that a caller only sends once it
+    /// has the answers so far (a pipe from the PowerShell module): [`run`] flushes its output
+    /// first. A source that never waits on its caller returns false.
+    fn may_block(&self) -> bool;
+
+    /// Input bytes consumed so far, for progress; 0 if the source does not count bytes.
+    fn bytes_read(&self) -> u64 {
+        0
+    }
+}
+
+/// Counts what happened, for the exit code.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
     pub signed: u64,
     pub failed: u64,
 }
 
-/// Reads every line of `input`, writes one record per line to `out`: for a signed line, its
-/// `url` record or (with [`BatchOutput::UrlOrError`]) its URL alone; an error record for any other.
-/// Warnings that repeat on many URLs (expiring credentials, dot segments) reach `warn` once per
-/// kind; each JSON result carries its own. Returns early only if `out` fails.
-pub fn run(
-    input: &mut BufReader<impl Read>,
-    out: &mut impl Write,
+/// Where a run writes: results to `out` (stdout), per-item messages of the line-per-input
+/// formats to `messages` (stderr), and repeated warnings once per kind through `warn`.
+pub struct Sinks<'a, W: Write> {
+    pub out: &'a mut W,
+    pub messages: &'a mut dyn Write,
+    pub warn: &'a mut dyn FnMut(&str),
+}
+
+/// Signs every item of `source` over `defaults` and writes one result per item, in order, in
+/// `format` (docs/protocol.md): for JSON Lines a `url` or `error` record; for `url-or-error`
+/// the URL or the error record; for `url` the URL or an empty line with the error on
+/// `messages`; for `csv`/`tsv` a row after a header. Warnings that repeat on many URLs
+/// (expiring credentials, dot segments) reach `warn` once per kind; each JSON result carries
+/// its own. Returns early only if reading the source or writing `out` fails.
+pub fn run<W: Write>(
+    source: &mut dyn ItemSource,
     format: BatchOutput,
     defaults: &RequestFields,
     presigner: &mut Presigner,
-    warn: &mut dyn FnMut(&str),
+    sinks: Sinks<'_, W>,
 ) -> io::Result<Tally> {
+    let Sinks {
+        out,
+        messages,
+        warn,
+    } = sinks;
+    let mut results = batch_output::writer(format);
     let mut tally = Tally::default();
-    let mut buffer = Vec::with_capacity(512);
-    let mut line_number: u64 = 0;
     let mut warned_kinds: Vec<WarningKind> = Vec::new();
-    loop {
-        buffer.clear();
-        if input.read_until(b'\n', &mut buffer)? == 0 {
-            break;
-        }
-        line_number += 1;
-        let line = trim_line_end(&buffer);
-        match batch_line::parse(line) {
-            Err(e) => {
-                tally.failed += 1;
-                output::write_error(out, line_number, &e.error, e.input.as_ref())?;
-            }
-            Ok(parsed) => {
-                let outcome = parsed
-                    .fields
-                    .over(defaults)
-                    .validate()
-                    .and_then(|request| presigner.presign(request));
-                match outcome {
-                    Ok(presigned) => {
-                        tally.signed += 1;
-                        for w in &presigned.warnings {
-                            if !warned_kinds.contains(&w.kind) {
-                                warned_kinds.push(w.kind);
-                                warn(&w.message);
-                            }
-                        }
-                        match format {
-                            BatchOutput::Json => output::write_url(out, line_number, &presigned)?,
-                            BatchOutput::UrlOrError => {
-                                out.write_all(presigned.url.as_bytes())?;
-                                out.write_all(b"\n")?;
-                            }
-                        }
-                    }
-                    Err(error) => {
-                        tally.failed += 1;
-                        let input = batch_line::input_of(line);
-                        output::write_error(out, line_number, &error, input.as_ref())?;
+    results.start(out)?;
+    while let Some(item) = source.next_item()? {
+        let outcome = item.fields.and_then(|fields| {
+            fields
+                .over(defaults)
+                .validate()
+                .and_then(|request| presigner.presign(request))
+        });
+        match outcome {
+            Ok(presigned) => {
+                tally.signed += 1;
+                for w in &presigned.warnings {
+                    if !warned_kinds.contains(&w.kind) {
+                        warned_kinds.push(w.kind);
+                        warn(&w.message);
                     }
                 }
+                results.signed(out, item.number, &presigned)?;
+            }
+            Err(error) => {
+                tally.failed += 1;
+                let echo = item.echo.object();
+                results.failed(out, messages, item.number, &error, echo.as_ref())?;
             }
         }
-        // Flush before any read that could wait: when no complete line is buffered, the next
-        // read may block on a caller that waits for this answer first (the PowerShell module
-        // feeds lines as its pipeline produces them). A file or fast pipe still gets large writes.
-        if !input.buffer().contains(&b'\n') {
+        // Flush before any read that could wait: the next read may block on a caller that
+        // waits for this answer first (the PowerShell module feeds lines as its pipeline
+        // produces them). A file or fast pipe still gets large writes.
+        if source.may_block() {
             out.flush()?;
         }
     }
     out.flush()?;
     Ok(tally)
-}
-
-/// Drops the line terminator, `\n` or `\r\n`.
-fn trim_line_end(line: &[u8]) -> &[u8] {
-    let line = line.strip_suffix(b"\n").unwrap_or(line);
-    line.strip_suffix(b"\r").unwrap_or(line)
 }

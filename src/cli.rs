@@ -31,8 +31,8 @@ pub struct Cli {
 pub enum Command {
     /// Sign one request and print it.
     #[command(
-        mut_arg("bucket", |a| a.required(true)),
-        mut_arg("key", |a| a.required(true)),
+        mut_arg("bucket", |a| a.required_unless_present("uri").conflicts_with("uri")),
+        mut_arg("key", |a| a.required_unless_present("uri").conflicts_with("uri")),
         after_help = URL_EXAMPLES
     )]
     Url(UrlArgs),
@@ -64,6 +64,7 @@ pub enum Command {
 // Each line fits 80 columns, so that help output does not wrap an example.
 const URL_EXAMPLES: &str = "\
 Examples:
+  s3presign url s3://my-bucket/reports/q1.pdf --expires-in 3600
   s3presign url --bucket my-bucket --key 'reports/2025 Q1.pdf' --expires-in 1d
   s3presign url --profile prod --bucket my-bucket --key r/q1.pdf --output table
   s3presign url --bucket my-bucket --key in/a.jpg --verb PUT --output json
@@ -228,6 +229,10 @@ pub struct MultipartCreateArgs {
 
 #[derive(Debug, Args)]
 pub struct UrlArgs {
+    /// The object as `aws s3 presign` names it, s3://BUCKET/KEY (instead of --bucket and
+    /// --key). The key is taken literally: '?', '#', '%' and spaces are part of it.
+    #[arg(value_name = "S3_URI")]
+    pub uri: Option<String>,
     #[command(flatten)]
     pub request: RequestFlags,
     #[command(flatten)]
@@ -250,20 +255,56 @@ pub struct BatchArgs {
     /// Protocol version the caller expects; only 1 exists.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1))]
     pub protocol: u32,
-    /// What a signed line gives: its JSON result, or just its URL (url-or-error: errors stay
-    /// JSON records, and a URL never starts with '{'). See docs/protocol.md.
-    #[arg(long, value_enum, ignore_case = true, default_value_t = BatchOutput::Json)]
+    /// How stdin names the requests: JSON Lines of request fields, one object key per line
+    /// (with --bucket), one s3://bucket/key per line, or CSV. See docs/protocol.md.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = BatchInput::Jsonl)]
+    pub input_format: BatchInput,
+    /// CSV without a header: the columns in order, e.g. bucket,key,size (names as in a header;
+    /// a column with any other name is ignored). For S3 Inventory reports.
+    #[arg(long, value_delimiter = ',', value_name = "NAME,...")]
+    pub columns: Option<Vec<String>>,
+    /// Keys are URL-encoded (with '+' for a space), as in S3 Inventory reports: decode them.
+    #[arg(long)]
+    pub keys_url_encoded: bool,
+    /// What each input gives: its JSON result (jsonl; json is the same), its URL alone with
+    /// errors as JSON records (url-or-error), its URL or an empty line with the error on stderr
+    /// (url), or a CSV/TSV row after a header. See docs/protocol.md.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = BatchOutput::Jsonl)]
     pub output: BatchOutput,
+    /// No progress line on stderr (shown only when stderr is a terminal and stdin is a file).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
-/// `batch --output`: the result written for a signed line.
+/// `batch --input-format`: how each input record names a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BatchInput {
+    /// JSON Lines: one object of request fields per line (docs/protocol.md).
+    Jsonl,
+    /// One object key per line, with --bucket.
+    Keys,
+    /// One s3://bucket/key per line.
+    Uri,
+    /// RFC 4180 CSV with a header (Bucket or BucketName, Key, VersionId, Verb, ExpiresIn,
+    /// Expires, ContentType), or without one and --columns.
+    Csv,
+}
+
+/// `batch --output`: the result written for each input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BatchOutput {
-    /// The `url` record of docs/protocol.md.
-    Json,
-    /// The URL alone: what a caller that needs nothing else (the PowerShell module's default
-    /// output) can pass on without parsing.
+    /// The `url` and `error` records of docs/protocol.md, one per line.
+    #[value(alias = "json")]
+    Jsonl,
+    /// The URL alone, errors as JSON records: what a caller that needs nothing else (the
+    /// PowerShell module's default output) can pass on without parsing.
     UrlOrError,
+    /// Exactly one line per input: its URL, or an empty line (the error goes to stderr).
+    Url,
+    /// A header, then one CSV row per input.
+    Csv,
+    /// A header, then one tab-separated row per input.
+    Tsv,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

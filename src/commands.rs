@@ -13,8 +13,8 @@ use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
-    batch, errors, expiry, inspect, multipart, output, post_policy, request, request_options,
-    session, shell_docs, usage_hints,
+    batch, batch_input, errors, expiry, inspect, multipart, output, post_policy, request,
+    request_options, session, shell_docs, usage_hints,
 };
 
 /// Parses the command line and runs the command.
@@ -71,7 +71,27 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, json),
     };
-    let request = match args.request.to_fields().validate() {
+    let mut fields = args.request.to_fields();
+    if let Some(uri) = &args.uri {
+        match crate::s3_uri::parse(uri) {
+            Ok((_, "")) => {
+                let usage = SetupError::new(
+                    SetupErrorKind::Usage,
+                    format!("'{uri}' names no object: write s3://BUCKET/KEY"),
+                );
+                return report_setup_error(&usage, json);
+            }
+            Ok((bucket, key)) => {
+                fields.bucket = Some(bucket.to_string());
+                fields.key = Some(key.to_string());
+            }
+            Err(e) => {
+                let usage = SetupError::new(SetupErrorKind::Usage, e.message);
+                return report_setup_error(&usage, json);
+            }
+        }
+    }
+    let request = match fields.validate() {
         Ok(r) => r,
         // A missing --bucket or --key is a usage error, as clap would report a required flag.
         Err(e)
@@ -131,18 +151,21 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         Err(e) => return report_setup_error(&e, true),
     };
     let defaults = args.request.to_fields();
-    let stdin = io::stdin();
-    let mut input = io::BufReader::with_capacity(64 * 1024, stdin.lock());
+    let input = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    let mut source = batch_input::source(input, &args);
     let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut warn = |w: &str| eprintln!("s3presign: warning: {w}");
-    let format = args.output;
+    let sinks = batch::Sinks {
+        out: &mut out,
+        messages: &mut io::stderr(),
+        warn: &mut warn,
+    };
     match batch::run(
-        &mut input,
-        &mut out,
-        format,
+        source.as_mut(),
+        args.output,
         &defaults,
         &mut presigner,
-        &mut warn,
+        sinks,
     ) {
         Ok(tally) if tally.failed == 0 => ExitCode::Success,
         Ok(_) => ExitCode::ItemsFailed,

@@ -16,7 +16,10 @@
 //! can reach each step.
 
 pub mod batch;
+pub mod batch_csv;
+pub mod batch_input;
 pub mod batch_line;
+pub mod batch_output;
 pub mod cli;
 pub mod client_commands;
 pub mod commands;
@@ -41,6 +44,7 @@ pub mod region;
 pub mod request;
 pub mod request_options;
 pub mod s3_client;
+pub mod s3_uri;
 pub mod session;
 pub mod shell_docs;
 pub mod signer;

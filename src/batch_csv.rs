@@ -1,0 +1,251 @@
+//! `batch --input-format csv`: RFC 4180 CSV (the `csv` crate), one request per data row.
+//!
+//! Columns are found by the header's names, as Import-Csv / Export-Csv users and the module's
+//! `-Detailed` results name them, ignoring case and `_`/`-`/spaces: Bucket (or BucketName, as
+//! Get-S3Object's objects have it), Key, VersionId, Verb, ExpiresIn, Expires, ContentType.
+//! Other columns (Size, LastModified, Url, …) are ignored. Without a header, `--columns` names
+//! the columns in order (S3 Inventory reports: `bucket,key,…`, with `--keys-url-encoded`).
+//!
+//! Item N is data row N. A row that cannot be read (a field count unlike the header's, bytes
+//! that are not UTF-8, a bad URL encoding) is an error result naming its row and file line; the
+//! rows after it are read as usual. An empty cell is a field not given. Blank lines are not
+//! rows (RFC 4180 readers skip them).
+
+use std::io::{self, BufReader, Read};
+
+use serde_json::{Map, Value};
+
+use crate::batch::{Echo, Item, ItemSource};
+use crate::errors::{ItemError, ItemErrorKind};
+use crate::request::{ExpiresIn, RequestFields};
+use crate::s3_uri;
+
+/// A request field a column can fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Bucket,
+    Key,
+    VersionId,
+    Verb,
+    ExpiresIn,
+    Expires,
+    ContentType,
+    Ignored,
+}
+
+/// The names a column may have, normalised (lower case, no `_`, `-` or spaces).
+const NAMES: &[(&str, Column)] = &[
+    ("bucket", Column::Bucket),
+    ("bucketname", Column::Bucket),
+    ("key", Column::Key),
+    ("versionid", Column::VersionId),
+    ("verb", Column::Verb),
+    ("expiresin", Column::ExpiresIn),
+    ("expires", Column::Expires),
+    ("contenttype", Column::ContentType),
+];
+
+fn column_named(name: &str) -> Column {
+    let normal: String = name
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect();
+    NAMES
+        .iter()
+        .find(|(n, _)| *n == normal)
+        .map_or(Column::Ignored, |(_, c)| *c)
+}
+
+/// The data rows of a CSV input as items.
+pub struct CsvSource<R: Read> {
+    reader: csv::Reader<BufReader<R>>,
+    /// From the header or `--columns`; read with the first row when there is a header.
+    columns: Option<Vec<Column>>,
+    keys_url_encoded: bool,
+    record: csv::ByteRecord,
+    number: u64,
+}
+
+impl<R: Read> CsvSource<R> {
+    /// `columns`: the names of header-less input's columns, in order; `None` when the first
+    /// row is a header. A UTF-8 byte order mark before it is dropped.
+    pub fn new(input: BufReader<R>, columns: Option<&[String]>, keys_url_encoded: bool) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(columns.is_none())
+            .flexible(false)
+            .from_reader(input);
+        CsvSource {
+            reader,
+            columns: columns.map(|names| names.iter().map(|n| column_named(n)).collect()),
+            keys_url_encoded,
+            record: csv::ByteRecord::new(),
+            number: 0,
+        }
+    }
+
+    /// The header's columns. A header without a Key column is a setup error: no row of the
+    /// file could be signed.
+    fn header_columns(&mut self) -> io::Result<Vec<Column>> {
+        let header = self.reader.byte_headers().map_err(into_io)?.clone();
+        let names: Vec<String> = header
+            .iter()
+            .map(|n| {
+                String::from_utf8_lossy(n)
+                    .trim_start_matches('\u{feff}')
+                    .to_string()
+            })
+            .collect();
+        let columns: Vec<Column> = names.iter().map(|n| column_named(n)).collect();
+        if !columns.contains(&Column::Key) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "the CSV header (line 1) has no Key column (it has: {}); name the columns Bucket, Key, VersionId, Verb, ExpiresIn, Expires, ContentType, or give --columns for a file without a header",
+                    names.join(", ")
+                ),
+            ));
+        }
+        Ok(columns)
+    }
+
+    fn fields(&self, columns: &[Column]) -> Result<RequestFields, ItemError> {
+        let mut fields = RequestFields::default();
+        for (column, cell) in columns.iter().zip(self.record.iter()) {
+            if *column == Column::Ignored || cell.is_empty() {
+                continue;
+            }
+            let text = std::str::from_utf8(cell).map_err(|e| {
+                ItemError::new(
+                    ItemErrorKind::InvalidField,
+                    format!(
+                        "{}the {column:?} cell is not valid UTF-8 (at byte {})",
+                        self.where_prefix(),
+                        e.valid_up_to()
+                    ),
+                )
+            })?;
+            let text = text.to_string();
+            match column {
+                Column::Bucket => fields.bucket = Some(text),
+                Column::Key if self.keys_url_encoded => {
+                    fields.key = Some(s3_uri::decode_key(&text)?)
+                }
+                Column::Key => fields.key = Some(text),
+                Column::VersionId => fields.version_id = Some(text),
+                Column::Verb => fields.verb = Some(text),
+                Column::ExpiresIn => fields.expires_in = Some(ExpiresIn::Text(text)),
+                Column::Expires => fields.expires = Some(text),
+                Column::ContentType => fields.content_type = Some(text),
+                Column::Ignored => {}
+            }
+        }
+        Ok(fields)
+    }
+
+    /// "row N is file line L: " when the two differ (a header, quoted line breaks, blank lines).
+    fn where_prefix(&self) -> String {
+        match self.record.position().map(|p| p.line()) {
+            Some(line) if line != self.number => format!("(file line {line}) "),
+            _ => String::new(),
+        }
+    }
+
+    /// The bucket and key cells, for an error result to echo.
+    fn echo(&self, columns: &[Column]) -> Echo {
+        let mut object = Map::new();
+        for (column, cell) in columns.iter().zip(self.record.iter()) {
+            let name = match column {
+                Column::Bucket => "bucket",
+                Column::Key => "key",
+                _ => continue,
+            };
+            if let Ok(text) = std::str::from_utf8(cell) {
+                object.insert(name.into(), Value::String(text.into()));
+            }
+        }
+        if object.is_empty() {
+            Echo::Nothing
+        } else {
+            Echo::Object(object)
+        }
+    }
+}
+
+fn into_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, format!("{other:?}")),
+    }
+}
+
+impl<R: Read> ItemSource for CsvSource<R> {
+    fn next_item(&mut self) -> io::Result<Option<Item>> {
+        let columns = match self.columns.take() {
+            Some(c) => c,
+            None => self.header_columns()?,
+        };
+        let read = self.reader.read_byte_record(&mut self.record);
+        let item = match read {
+            Ok(false) => None,
+            Ok(true) => {
+                self.number += 1;
+                Some(Item {
+                    number: self.number,
+                    fields: self.fields(&columns),
+                    echo: self.echo(&columns),
+                })
+            }
+            Err(e) => match e.kind() {
+                csv::ErrorKind::UnequalLengths {
+                    pos,
+                    expected_len,
+                    len,
+                } => {
+                    self.number += 1;
+                    let line = pos.as_ref().map_or(0, |p| p.line());
+                    Some(Item {
+                        number: self.number,
+                        fields: Err(ItemError::new(
+                            ItemErrorKind::InvalidField,
+                            format!(
+                                "(file line {line}) the row has {len} fields, the header {expected_len}; quote a field that holds a comma"
+                            ),
+                        )),
+                        echo: Echo::Nothing,
+                    })
+                }
+                _ => return Err(into_io(e)),
+            },
+        };
+        self.columns = Some(columns);
+        Ok(item)
+    }
+
+    /// A CSV row may span lines, so the reader reads ahead: CSV input is never answered row
+    /// by row, only in large writes (the module sends JSON Lines).
+    fn may_block(&self) -> bool {
+        false
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_ignore_case_and_separators() {
+        assert_eq!(column_named("BucketName"), Column::Bucket);
+        assert_eq!(column_named("bucket"), Column::Bucket);
+        assert_eq!(column_named("KEY"), Column::Key);
+        assert_eq!(column_named("version_id"), Column::VersionId);
+        assert_eq!(column_named("Content-Type"), Column::ContentType);
+        assert_eq!(column_named(" ExpiresIn "), Column::ExpiresIn);
+        assert_eq!(column_named("Size"), Column::Ignored);
+    }
+}

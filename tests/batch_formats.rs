@@ -1,0 +1,233 @@
+//! `batch --input-format` and `--output` beyond the JSON Lines protocol, and `url s3://…`:
+//! what shell users feed in (key lists, S3 URIs, CSV files) and get out (URL lines, CSV).
+
+mod common;
+
+use common::*;
+
+const START: &str = "2030-01-01T00:00:00Z";
+
+fn batch(args: &[&str], stdin: &str) -> Run {
+    s3presign()
+        .with_example_keys()
+        .args(["batch", "--start-time", START])
+        .args(args)
+        .run_with_stdin(stdin)
+}
+
+fn url(args: &[&str]) -> Run {
+    s3presign()
+        .with_example_keys()
+        .args(["url", "--start-time", START])
+        .args(args)
+        .run()
+}
+
+/// The URL `url --bucket --key` makes: the reference every other form must equal.
+fn reference(bucket: &str, key: &str) -> String {
+    let run = url(&["--bucket", bucket, "--key", key]);
+    run.expect_code(0);
+    run.stdout.trim_end_matches('\n').to_string()
+}
+
+#[test]
+fn an_s3_uri_equals_bucket_and_key_with_awkward_keys_taken_literally() {
+    for key in [
+        "reports/q1.pdf",
+        "a?versionId=x",
+        "frag#ment",
+        "with space/and%20percent",
+        "plus+sign",
+    ] {
+        let run = url(&[&format!("s3://b-1/{key}")]);
+        run.expect_code(0);
+        assert_eq!(run.stdout.trim_end(), reference("b-1", key), "{key}");
+    }
+}
+
+#[test]
+fn an_s3_uri_and_bucket_or_key_flags_together_are_refused() {
+    url(&["s3://b-1/k", "--bucket", "b-1"]).expect_code(2);
+    url(&["s3://b-1/k", "--key", "k"]).expect_code(2);
+    let run = url(&["s3://b-1/"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("names no object"), "{}", run.stderr);
+    let run = url(&["https://b-1/k"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("s3://BUCKET/KEY"), "{}", run.stderr);
+}
+
+#[test]
+fn keys_input_signs_each_line_with_the_bucket_flag() {
+    let run = batch(
+        &[
+            "--input-format",
+            "keys",
+            "--bucket",
+            "b-1",
+            "--output",
+            "url",
+        ],
+        "a.txt\r\ndir/b c.txt\n",
+    );
+    run.expect_code(0);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [reference("b-1", "a.txt"), reference("b-1", "dir/b c.txt")]
+    );
+}
+
+#[test]
+fn url_output_keeps_one_line_per_input_with_failures_in_the_middle() {
+    // Line 2 blank, line 4 not an S3 URI, line 5 a 64 KiB key (S3 keys are at most 1 KiB).
+    let long = "k".repeat(64 * 1024);
+    let input = format!(
+        "s3://b-1/one\n\ns3://b-1/three\nhttps://b-1/four\ns3://b-1/{long}\ns3://b-1/six\n"
+    );
+    let run = batch(&["--input-format", "uri", "--output", "url"], &input);
+    run.expect_code(1);
+    let lines: Vec<&str> = run.stdout.split('\n').collect();
+    assert_eq!(lines.len(), 7, "six lines and the final newline");
+    assert_eq!(lines[0], reference("b-1", "one"));
+    assert_eq!(lines[1], "");
+    assert_eq!(lines[2], reference("b-1", "three"));
+    assert_eq!(lines[3], "");
+    assert_eq!(lines[4], "");
+    assert_eq!(lines[5], reference("b-1", "six"));
+    for line in ["line 2:", "line 4:", "line 5:"] {
+        assert!(run.stderr.contains(line), "{line} in {}", run.stderr);
+    }
+    assert!(!run.stderr.contains("line 1:") && !run.stderr.contains("line 3:"));
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_line() {
+    for format in ["keys", "jsonl"] {
+        let first = if format == "keys" {
+            "a.txt"
+        } else {
+            r#"{"key":"a.txt"}"#
+        };
+        let run = batch(
+            &[
+                "--input-format",
+                format,
+                "--bucket",
+                "b-1",
+                "--output",
+                "url",
+            ],
+            &format!("\u{feff}{first}\n"),
+        );
+        run.expect_code(0);
+        assert_eq!(run.stdout.trim_end(), reference("b-1", "a.txt"), "{format}");
+    }
+}
+
+#[test]
+fn csv_with_a_header_reads_columns_by_name_in_any_case() {
+    let input = "\u{feff}BucketName,KEY,Size,verb,ExpiresIn\r\n\
+                 b-1,\"a,b.txt\",10,,\r\n\
+                 \r\n\
+                 b-1,put.bin,3,PUT,60\r\n";
+    let run = batch(&["--input-format", "csv"], input);
+    run.expect_code(0);
+    let records = run.records();
+    assert_eq!(records.len(), 2, "the blank line is not a row");
+    assert_eq!(records[0]["key"], "a,b.txt");
+    assert_eq!(records[0]["line"], 1);
+    assert_eq!(records[1]["verb"], "PUT");
+    assert_eq!(records[1]["expires_in_seconds"], 60);
+    assert_eq!(records[1]["line"], 2);
+}
+
+#[test]
+fn a_malformed_csv_row_is_an_error_naming_it_and_the_rows_after_it_are_signed() {
+    let input = "Bucket,Key\nb-1,one\nb-1,two,extra\nb-1,\nb-1,four\n";
+    let run = batch(&["--input-format", "csv", "--output", "url"], input);
+    run.expect_code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            reference("b-1", "one"),
+            String::new(),
+            String::new(),
+            reference("b-1", "four")
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("line 2: (file line 3) the row has 3 fields"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("line 3:") && run.stderr.contains("missing_key"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_csv_header_without_a_key_column_stops_before_signing() {
+    let run = batch(&["--input-format", "csv"], "Bucket,Name\nb-1,x\n");
+    run.expect_code(2);
+    assert!(run.stderr.contains("no Key column"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn headerless_inventory_csv_with_encoded_keys() {
+    // An S3 Inventory report: bucket, key (URL-encoded, '+' for a space), size, last modified.
+    let input = "\"b-1\",\"dir/a+b%2Bc.txt\",\"5\",\"2025-01-01T00:00:00.000Z\"\n";
+    let run = batch(
+        &[
+            "--input-format",
+            "csv",
+            "--columns",
+            "bucket,key,size,last_modified_date",
+            "--keys-url-encoded",
+            "--output",
+            "url",
+        ],
+        input,
+    );
+    run.expect_code(0);
+    assert_eq!(run.stdout.trim_end(), reference("b-1", "dir/a b+c.txt"));
+}
+
+#[test]
+fn csv_and_tsv_output_have_a_header_and_utc_instants() {
+    let input = "{\"bucket\":\"b-1\",\"key\":\"a\\tb,c\"}\n{\"bucket\":\"b-1\"}\n";
+    for (format, delimiter) in [("csv", b','), ("tsv", b'\t')] {
+        let run = batch(&["--output", format], input);
+        run.expect_code(1);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(run.stdout.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(&header[..5], ["Line", "Bucket", "Key", "Verb", "Url"]);
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2, "{format}");
+        let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+        assert_eq!(&rows[0][column("Key")], "a\tb,c");
+        assert_eq!(&rows[0][column("Url")], reference("b-1", "a\tb,c"));
+        assert_eq!(&rows[0][column("SignedAt")], START);
+        assert_eq!(&rows[0][column("ExpiresAt")], "2030-01-01T01:00:00Z");
+        assert_eq!(&rows[1][column("Line")], "2");
+        assert_eq!(&rows[1][column("ErrorCode")], "missing_key");
+        assert_eq!(&rows[1][column("Url")], "");
+    }
+}
+
+#[test]
+fn json_is_still_the_name_of_jsonl_output() {
+    let input = "{\"bucket\":\"b-1\",\"key\":\"a\"}\n";
+    let jsonl = batch(&["--output", "jsonl"], input);
+    let json = batch(&["--output", "JSON"], input);
+    jsonl.expect_code(0);
+    assert_eq!(jsonl.stdout, json.stdout);
+    assert_eq!(jsonl.records()[0]["type"], "url");
+}
