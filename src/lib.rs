@@ -39,6 +39,7 @@ pub mod outside_text;
 pub mod post_policy;
 pub mod presign;
 pub mod profiles;
+pub mod recursive;
 pub mod redact;
 pub mod region;
 pub mod request;

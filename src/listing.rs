@@ -144,7 +144,7 @@ impl Listing {
             Some("AccessDenied") | Some("AllAccessDisabled") => {
                 "listing needs s3:ListBucket on the bucket for these credentials (signing the URLs needs s3:GetObject)"
             }
-            Some("InvalidAccessKeyId") | Some("SignatureDoesNotMatch") | Some("InvalidToken")
+            Some("InvalidAccessKeyId") | Some("NotSignedUp") | Some("SignatureDoesNotMatch") | Some("InvalidToken")
             | Some("ExpiredToken") | Some("TokenRefreshRequired") => {
                 "the server refused the credentials: check the profile or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or refresh them"
             }
