@@ -415,3 +415,48 @@ fn the_glob_matcher_agrees_with_python_fnmatch() {
         .count();
     assert!(matched > 100 && matched < cases.len() - 100, "{matched}");
 }
+
+/// On a terminal the progress line is drawn on stderr, never on stdout, and `--no-progress`
+/// silences it. util-linux's `script` gives the run a pseudo-terminal; stdout goes to a file.
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_is_drawn_on_a_terminal_only_on_stderr() {
+    let server = server_with("tty", &["p/a.txt", "p/b.txt"]);
+    let dir = tempfile::tempdir().unwrap();
+    let terminal_output = |extra: &str| -> (String, String) {
+        let out = dir.path().join("urls.txt");
+        let command_line = format!(
+            "'{}' url s3://tty/p/ --recursive --endpoint-url '{}' --path-style {extra} > '{}'",
+            common::bin_path().display(),
+            server.endpoint,
+            out.display()
+        );
+        // The keys reach the child through its environment, as everywhere.
+        let ran = Command::new("script")
+            .args(["-qec", &command_line, "/dev/null"])
+            .env("AWS_ACCESS_KEY_ID", common::ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", common::SECRET_KEY)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", dir.path().join("no-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                dir.path().join("no-credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("TERM", "xterm")
+            .stdin(Stdio::null())
+            .output()
+            .expect("util-linux's `script` runs (it gives the test a pseudo-terminal)");
+        assert!(ran.status.success(), "{ran:?}");
+        let urls = std::fs::read_to_string(&out).unwrap();
+        (String::from_utf8_lossy(&ran.stdout).into_owned(), urls)
+    };
+    let (terminal, urls) = terminal_output("");
+    assert!(terminal.contains("objects listed"), "{terminal:?}");
+    assert!(terminal.contains("s3://tty/p/"), "{terminal:?}");
+    assert_eq!(urls.lines().count(), 2, "{urls}");
+    assert!(urls.lines().all(|l| l.starts_with("http://")), "{urls}");
+    let (terminal, urls) = terminal_output("--no-progress");
+    assert!(!terminal.contains("objects listed"), "{terminal:?}");
+    assert_eq!(urls.lines().count(), 2, "{urls}");
+}
