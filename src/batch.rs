@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use serde_json::{Map, Value};
 
 use crate::batch_line;
-use crate::batch_output;
+use crate::batch_output::{self, Results};
 use crate::cli::BatchOutput;
 use crate::errors::ItemError;
 use crate::presign::{Presigner, WarningKind};
@@ -93,6 +93,9 @@ pub struct Sinks<'a, W: Write> {
 /// `messages`; for `csv`/`tsv` a row after a header. Warnings that repeat on many URLs
 /// (expiring credentials, dot segments) reach `warn` once per kind; each JSON result carries
 /// its own. Returns early only if reading the source or writing `out` fails.
+///
+/// This signs on the calling thread, one item at a time; `batch_workers::run` is the same
+/// contract with a signing thread per core.
 pub fn run<W: Write>(
     source: &mut dyn ItemSource,
     format: BatchOutput,
@@ -105,33 +108,12 @@ pub fn run<W: Write>(
         messages,
         warn,
     } = sinks;
-    let mut results = batch_output::writer(format);
-    let mut tally = Tally::default();
-    let mut warned_kinds: Vec<WarningKind> = Vec::new();
-    results.start(out)?;
+    let mut signing = Signing::new(format, defaults);
+    signing.results.start(out)?;
     while let Some(item) = source.next_item()? {
-        let outcome = item.fields.and_then(|fields| {
-            fields
-                .over(defaults)
-                .validate()
-                .and_then(|request| presigner.presign(request))
-        });
-        match outcome {
-            Ok(presigned) => {
-                tally.signed += 1;
-                for w in &presigned.warnings {
-                    if !warned_kinds.contains(&w.kind) {
-                        warned_kinds.push(w.kind);
-                        warn(&w.message);
-                    }
-                }
-                results.signed(out, item.number, &presigned)?;
-            }
-            Err(error) => {
-                tally.failed += 1;
-                let echo = item.echo.object();
-                results.failed(out, messages, item.number, &error, echo.as_ref())?;
-            }
+        signing.sign(presigner, item, out, messages)?;
+        for message in signing.new_warnings.drain(..) {
+            warn(&message.1);
         }
         // Flush before any read that could wait: the next read may block on a caller that
         // waits for this answer first (the PowerShell module feeds lines as its pipeline
@@ -141,5 +123,61 @@ pub fn run<W: Write>(
         }
     }
     out.flush()?;
-    Ok(tally)
+    Ok(signing.tally)
+}
+
+/// Signs items and writes their results: what every signing thread does.
+pub(crate) struct Signing<'d> {
+    defaults: &'d RequestFields,
+    pub(crate) results: Box<dyn Results>,
+    pub(crate) tally: Tally,
+    warned_kinds: Vec<WarningKind>,
+    /// The first warning of each kind, not yet reported.
+    pub(crate) new_warnings: Vec<(WarningKind, String)>,
+}
+
+impl<'d> Signing<'d> {
+    pub(crate) fn new(format: BatchOutput, defaults: &'d RequestFields) -> Self {
+        Signing {
+            defaults,
+            results: batch_output::writer(format),
+            tally: Tally::default(),
+            warned_kinds: Vec::new(),
+            new_warnings: Vec::new(),
+        }
+    }
+
+    pub(crate) fn sign(
+        &mut self,
+        presigner: &mut Presigner,
+        item: Item,
+        out: &mut dyn Write,
+        messages: &mut dyn Write,
+    ) -> io::Result<()> {
+        let defaults = self.defaults;
+        let outcome = item.fields.and_then(|fields| {
+            fields
+                .over(defaults)
+                .validate()
+                .and_then(|request| presigner.presign(request))
+        });
+        match outcome {
+            Ok(presigned) => {
+                self.tally.signed += 1;
+                for w in &presigned.warnings {
+                    if !self.warned_kinds.contains(&w.kind) {
+                        self.warned_kinds.push(w.kind);
+                        self.new_warnings.push((w.kind, w.message.clone()));
+                    }
+                }
+                self.results.signed(out, item.number, &presigned)
+            }
+            Err(error) => {
+                self.tally.failed += 1;
+                let echo = item.echo.object();
+                self.results
+                    .failed(out, messages, item.number, &error, echo.as_ref())
+            }
+        }
+    }
 }

@@ -10,21 +10,27 @@ use crate::batch_csv::CsvSource;
 use crate::batch_line;
 use crate::cli::{BatchArgs, BatchInput};
 use crate::errors::{ItemError, ItemErrorKind};
+use crate::progress;
 use crate::request::RequestFields;
 use crate::s3_uri;
 
-/// The source `batch` reads `input` with, by `--input-format`.
-pub fn source<'a, R: Read + 'a>(input: BufReader<R>, args: &BatchArgs) -> Box<dyn ItemSource + 'a> {
+/// The source `batch` reads `input` (stdin) with, by `--input-format`, with a progress line
+/// when `progress` shows one.
+pub fn source<'a, R: Read + Send + 'a>(
+    input: BufReader<R>,
+    args: &BatchArgs,
+) -> Box<dyn ItemSource + Send + 'a> {
     let encoded = args.keys_url_encoded;
     let format = match args.input_format {
         BatchInput::Jsonl => LineFormat::Jsonl,
         BatchInput::Keys => LineFormat::Keys,
         BatchInput::Uri => LineFormat::Uri,
         BatchInput::Csv => {
-            return Box::new(CsvSource::new(input, args.columns.as_deref(), encoded));
+            let csv = CsvSource::new(input, args.columns.as_deref(), encoded);
+            return progress::wrap(csv, args.no_progress);
         }
     };
-    Box::new(LineSource::new(input, format, encoded))
+    progress::wrap(LineSource::new(input, format, encoded), args.no_progress)
 }
 
 /// How one line becomes an item.

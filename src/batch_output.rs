@@ -138,29 +138,45 @@ pub const DELIMITED_COLUMNS: [&str; 12] = [
 
 /// RFC 4180 CSV (or the same with tabs): a header, then one row per item.
 struct Delimited {
-    delimiter: u8,
-    row: Vec<u8>,
+    /// Writes each row into `row`, from where it is copied to the run's output: the `csv`
+    /// writer owns its destination, and the destination changes with each call.
+    writer: csv::Writer<SharedRow>,
+    row: SharedRow,
+}
+
+/// The bytes of the row being written, shared by the `csv` writer and [`Delimited`].
+#[derive(Clone, Default)]
+struct SharedRow(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Write for SharedRow {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .expect("never poisoned")
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Delimited {
     fn new(delimiter: u8) -> Self {
-        Delimited {
-            delimiter,
-            row: Vec::with_capacity(1024),
-        }
+        let row = SharedRow::default();
+        let writer = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(row.clone());
+        Delimited { writer, row }
     }
 
     fn write_row(&mut self, out: &mut dyn Write, fields: &[&str]) -> io::Result<()> {
-        let mut writer = csv::WriterBuilder::new()
-            .delimiter(self.delimiter)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(std::mem::take(&mut self.row));
-        writer.write_record(fields).map_err(io::Error::other)?;
-        self.row = writer
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        out.write_all(&self.row)?;
-        self.row.clear();
+        self.writer.write_record(fields).map_err(io::Error::other)?;
+        self.writer.flush()?;
+        let mut row = self.row.0.lock().expect("never poisoned");
+        out.write_all(&row)?;
+        row.clear();
         Ok(())
     }
 }

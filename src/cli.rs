@@ -317,6 +317,9 @@ pub struct BatchArgs {
     /// No progress line on stderr (shown only when stderr is a terminal and stdin is a file).
     #[arg(long)]
     pub no_progress: bool,
+    /// Signing threads; results stay in input order [default: one per core; 0 is the same].
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 /// `batch --input-format`: how each input record names a request.

@@ -13,8 +13,8 @@ use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
-    batch, batch_input, errors, expiry, inspect, multipart, output, post_policy, request,
-    request_options, session, shell_docs, usage_hints,
+    batch, batch_input, batch_workers, errors, expiry, inspect, multipart, output, post_policy,
+    request, request_options, session, shell_docs, usage_hints,
 };
 
 /// Parses the command line and runs the command.
@@ -164,7 +164,8 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         Err(e) => return report_setup_error(&e, true),
     };
     let defaults = args.request.to_fields();
-    let input = io::BufReader::with_capacity(64 * 1024, io::stdin().lock());
+    // Stdin itself, not its lock: the source is read on a thread of its own.
+    let input = io::BufReader::with_capacity(64 * 1024, io::stdin());
     let mut source = batch_input::source(input, &args);
     let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     let mut warn = |w: &str| eprintln!("s3presign: warning: {w}");
@@ -173,11 +174,12 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         messages: &mut io::stderr(),
         warn: &mut warn,
     };
-    match batch::run(
+    match batch_workers::run(
         source.as_mut(),
         args.output,
         &defaults,
         &mut presigner,
+        batch_workers::worker_count(args.threads),
         sinks,
     ) {
         Ok(tally) if tally.failed == 0 => ExitCode::Success,

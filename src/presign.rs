@@ -126,6 +126,26 @@ impl Presigner {
         }
     }
 
+    /// A presigner with the same credentials, endpoint settings and options, for a signing
+    /// thread of its own; `None` when credentials are refreshed during the run, since one
+    /// provider must not be asked by several threads at once.
+    pub fn fork(&self) -> Option<Presigner> {
+        if self.credentials_refresh.is_some() {
+            return None;
+        }
+        Some(Presigner {
+            signer: self
+                .signer
+                .with_session_token(self.signer.session_token().map(String::from)),
+            credentials_expire_at: self.credentials_expire_at,
+            endpoints: EndpointResolver::new(self.endpoints.options().clone()),
+            start_time: self.start_time,
+            strict_expiry: self.strict_expiry,
+            sse_customer_key: self.sse_customer_key.clone(),
+            credentials_refresh: None,
+        })
+    }
+
     /// Signs every request with the SSE-C headers of this key.
     pub fn with_sse_customer_key(mut self, key: Option<SseCustomerKey>) -> Self {
         self.sse_customer_key = key;

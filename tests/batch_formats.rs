@@ -231,3 +231,25 @@ fn json_is_still_the_name_of_jsonl_output() {
     assert_eq!(jsonl.stdout, json.stdout);
     assert_eq!(jsonl.records()[0]["type"], "url");
 }
+
+#[test]
+fn signing_threads_keep_input_order_and_give_the_same_output_as_one() {
+    let mut input = String::new();
+    for i in 0..5_000 {
+        match i % 97 {
+            13 => input.push_str("{\"bucket\":\"b-1\",\"key\":\"\"}\n"),
+            50 => input.push_str("not json\n"),
+            _ => input.push_str(&format!("{{\"bucket\":\"b-1\",\"key\":\"obj/{i}\"}}\n")),
+        }
+    }
+    for format in ["jsonl", "url", "url-or-error", "csv"] {
+        let one = batch(&["--output", format, "--threads", "1"], &input);
+        let three = batch(&["--output", format, "--threads", "3"], &input);
+        one.expect_code(1);
+        three.expect_code(1);
+        assert_eq!(one.stdout, three.stdout, "{format}");
+        assert_eq!(one.stderr, three.stderr, "{format}");
+        let lines = one.stdout.lines().count();
+        assert_eq!(lines, 5_000 + usize::from(format == "csv"), "{format}");
+    }
+}

@@ -1,0 +1,230 @@
+//! A bulk run on every core: items are independent, so signing threads take chunks of them
+//! from a reading thread, and the calling thread writes the chunks' results in input order.
+//!
+//! Memory stays flat: at most `IN_FLIGHT_PER_WORKER` chunks per worker are between the reader
+//! and the output, whatever the input's length. Streaming stays as [`batch::run`] has it: a
+//! read that may wait on the caller ([`ItemSource::may_block`]) first sends the items read so
+//! far as a chunk marked for flushing, so a caller that sends one line per answer (the
+//! PowerShell module) gets each answer before it sends the next line; the reader never waits
+//! for the output.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::{mpsc, Mutex};
+use std::thread;
+
+use crate::batch::{self, Item, ItemSource, Signing, Sinks, Tally};
+use crate::cli::BatchOutput;
+use crate::presign::{Presigner, WarningKind};
+use crate::request::RequestFields;
+
+/// Items per chunk: large enough that handing a chunk between threads costs little per item,
+/// small enough that a chunk's output (about 1 KB an item as JSON) stays well under 1 MB.
+const CHUNK: usize = 256;
+/// Chunks between the reader and the output, per worker; bounds memory.
+const IN_FLIGHT_PER_WORKER: usize = 4;
+
+/// A chunk of items, numbered by its place in the run.
+struct Chunk {
+    sequence: u64,
+    items: Vec<Item>,
+    /// The reader may wait for the caller next: flush the output after this chunk.
+    flush: bool,
+}
+
+/// What a worker made of a chunk.
+struct Done {
+    sequence: u64,
+    flush: bool,
+    out: Vec<u8>,
+    messages: Vec<u8>,
+    tally: Tally,
+    warnings: Vec<(WarningKind, String)>,
+    error: Option<io::Error>,
+}
+
+/// The number of signing threads to use for `requested` (0: one per core).
+pub fn worker_count(requested: usize) -> usize {
+    match requested {
+        0 => thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
+/// [`batch::run`] with `workers` signing threads; the source is read on a thread of its own.
+/// With one worker, or credentials that are refreshed during the run (see
+/// [`Presigner::fork`]), it is `batch::run` itself.
+pub fn run<W: Write>(
+    source: &mut (dyn ItemSource + Send),
+    format: BatchOutput,
+    defaults: &RequestFields,
+    presigner: &mut Presigner,
+    workers: usize,
+    sinks: Sinks<'_, W>,
+) -> io::Result<Tally> {
+    let forks: Option<Vec<Presigner>> = if workers > 1 {
+        (0..workers).map(|_| presigner.fork()).collect()
+    } else {
+        None
+    };
+    let Some(forks) = forks else {
+        return batch::run(source, format, defaults, presigner, sinks);
+    };
+    let Sinks {
+        out,
+        messages,
+        warn,
+    } = sinks;
+    batch_output_start(format, defaults, out)?;
+
+    let (chunk_sender, chunks) = mpsc::channel::<Chunk>();
+    let chunks = Mutex::new(chunks);
+    let (done_sender, done) = mpsc::channel::<Done>();
+    // A token per chunk between the reader and the output: the reader waits for room.
+    let (token_sender, tokens) = mpsc::sync_channel::<()>(workers * IN_FLIGHT_PER_WORKER);
+    thread::scope(|scope| {
+        for mut fork in forks {
+            let done_sender = done_sender.clone();
+            let chunks = &chunks;
+            scope.spawn(move || {
+                let mut signing = Signing::new(format, defaults);
+                loop {
+                    let next = chunks.lock().expect("never poisoned").recv();
+                    let Ok(chunk) = next else { break };
+                    let mut result = Done {
+                        sequence: chunk.sequence,
+                        flush: chunk.flush,
+                        out: Vec::with_capacity(chunk.items.len() * 1024),
+                        messages: Vec::new(),
+                        tally: Tally::default(),
+                        warnings: Vec::new(),
+                        error: None,
+                    };
+                    signing.tally = Tally::default();
+                    for item in chunk.items {
+                        if let Err(e) =
+                            signing.sign(&mut fork, item, &mut result.out, &mut result.messages)
+                        {
+                            result.error = Some(e);
+                            break;
+                        }
+                    }
+                    result.tally = signing.tally;
+                    result.warnings = std::mem::take(&mut signing.new_warnings);
+                    if done_sender.send(result).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_sender);
+
+        let reader = scope.spawn(move || -> io::Result<u64> {
+            let mut sent: u64 = 0;
+            let mut items = Vec::with_capacity(CHUNK);
+            loop {
+                let item = source.next_item()?;
+                let at_end = item.is_none();
+                items.extend(item);
+                let flush = !at_end && source.may_block();
+                if !items.is_empty() && (items.len() == CHUNK || at_end || flush) {
+                    if token_sender.send(()).is_err() {
+                        return Ok(sent); // The output failed; it reports why.
+                    }
+                    let chunk = Chunk {
+                        sequence: sent,
+                        items: std::mem::replace(&mut items, Vec::with_capacity(CHUNK)),
+                        flush,
+                    };
+                    if chunk_sender.send(chunk).is_err() {
+                        return Ok(sent);
+                    }
+                    sent += 1;
+                }
+                if at_end {
+                    return Ok(sent);
+                }
+            }
+        });
+
+        let mut writer = InOrder {
+            out,
+            messages,
+            warn,
+            waiting: BTreeMap::new(),
+            next: 0,
+            tally: Tally::default(),
+            warned_kinds: Vec::new(),
+        };
+        let written = writer.write_all(&done, tokens);
+        let read = reader.join().expect("the reading thread does not panic");
+        let sent = read?;
+        written?;
+        if writer.next != sent {
+            return Err(io::Error::other("a signing thread stopped"));
+        }
+        writer.out.flush()?;
+        Ok(writer.tally)
+    })
+}
+
+/// The CSV header, written once before any worker's rows.
+fn batch_output_start(
+    format: BatchOutput,
+    defaults: &RequestFields,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    Signing::new(format, defaults).results.start(out)
+}
+
+/// Writes finished chunks in their input order.
+struct InOrder<'a, W: Write> {
+    out: &'a mut W,
+    messages: &'a mut dyn Write,
+    warn: &'a mut dyn FnMut(&str),
+    /// Chunks finished ahead of their turn.
+    waiting: BTreeMap<u64, Done>,
+    /// The sequence number of the next chunk to write.
+    next: u64,
+    tally: Tally,
+    warned_kinds: Vec<WarningKind>,
+}
+
+impl<W: Write> InOrder<'_, W> {
+    /// Writes every chunk in order, until the workers are done; hands back a token per chunk.
+    fn write_all(
+        &mut self,
+        done: &mpsc::Receiver<Done>,
+        tokens: mpsc::Receiver<()>,
+    ) -> io::Result<()> {
+        for finished in done {
+            self.waiting.insert(finished.sequence, finished);
+            while let Some(chunk) = self.waiting.remove(&self.next) {
+                self.next += 1;
+                let _ = tokens.recv();
+                self.write(chunk)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, chunk: Done) -> io::Result<()> {
+        if let Some(e) = chunk.error {
+            return Err(e);
+        }
+        self.out.write_all(&chunk.out)?;
+        self.messages.write_all(&chunk.messages)?;
+        self.tally.signed += chunk.tally.signed;
+        self.tally.failed += chunk.tally.failed;
+        for (kind, message) in chunk.warnings {
+            if !self.warned_kinds.contains(&kind) {
+                self.warned_kinds.push(kind);
+                (self.warn)(&message);
+            }
+        }
+        if chunk.flush {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+}
