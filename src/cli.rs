@@ -206,7 +206,7 @@ pub struct InspectArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MultipartCommand {
-    /// CreateMultipartUpload through the AWS SDK: the one command that contacts S3. Prints the
+    /// CreateMultipartUpload through the AWS SDK (a call to S3, as `url --recursive`'s listing). Prints the
     /// upload id (or, with --output json, a JSON object).
     Create(MultipartCreateArgs),
 }
