@@ -12,6 +12,8 @@ use crate::expiry::format_utc;
 use crate::inspect::Inspection;
 use crate::presign::{Presigned, Warning};
 
+/// A `url` record. Fields with no value are left out, not written as null (docs/protocol.md):
+/// a reader takes a missing field as null.
 #[derive(Serialize)]
 struct UrlRecord<'a> {
     #[serde(rename = "type")]
@@ -26,15 +28,22 @@ struct UrlRecord<'a> {
     requested_expiry: &'a str,
     expires_at: String,
     expires_in_seconds: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     credentials_expire_at: Option<String>,
     effective_expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     version_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     content_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     upload_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     part_number: Option<i64>,
     #[serde(serialize_with = "headers_as_object")]
     headers: &'a [(String, String)],
+    #[serde(skip_serializing_if = "Option::is_none")]
     curl: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     invoke_web_request: Option<&'a str>,
     #[serde(serialize_with = "warning_messages")]
     warnings: &'a [Warning],

@@ -253,3 +253,76 @@ fn signing_threads_keep_input_order_and_give_the_same_output_as_one() {
         assert_eq!(lines, 5_000 + usize::from(format == "csv"), "{format}");
     }
 }
+
+/// stdin a file (progress would be possible) but stderr a pipe, not a terminal: no progress.
+#[test]
+fn no_progress_line_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = String::new();
+    for i in 0..3_000 {
+        input.push_str(&format!("k/{i}\n"));
+    }
+    let path = write_file(dir.path(), "keys.txt", &input);
+    let output = std::process::Command::new(bin_path())
+        .args([
+            "batch",
+            "--bucket",
+            "b-1",
+            "--input-format",
+            "keys",
+            "--output",
+            "url",
+        ])
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).lines().count(),
+        3_000
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The same batch with stderr on a pseudo-terminal (util-linux `script`): the progress line
+/// appears there, and stdout still holds nothing but the URLs; `--no-progress` silences it.
+#[test]
+fn a_progress_line_on_a_terminal_and_never_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut input = String::new();
+    for i in 0..20_000 {
+        input.push_str(&format!("k/{i}\n"));
+    }
+    write_file(dir.path(), "keys.txt", &input);
+    for (flag, shown) in [("", true), ("--no-progress", false)] {
+        let command = format!(
+            "{} batch --bucket b-1 --input-format keys --output url {flag} < keys.txt > urls.txt",
+            bin_path().display()
+        );
+        let output = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .current_dir(dir.path())
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("util-linux `script` runs (it gives the batch a pseudo-terminal)");
+        assert!(output.status.success(), "{output:?}");
+        let terminal = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(terminal.contains("requests"), shown, "{flag}: {terminal}");
+        let urls = std::fs::read_to_string(dir.path().join("urls.txt")).unwrap();
+        assert_eq!(urls.lines().count(), 20_000);
+        assert!(urls.lines().all(|l| l.starts_with("https://")), "{flag}");
+    }
+}
