@@ -103,7 +103,7 @@ pub struct ProfilesArgs {
     #[arg(long, value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
     /// What to print: name and region per line (url, table), or a JSON array.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
 
@@ -544,7 +544,7 @@ pub struct SessionFlags {
     pub path_style: bool,
     /// Bucket in the host name (virtual), in the path (path), or virtual where the name allows
     /// it and path-style for custom endpoints (auto) [default: the profile's s3 addressing_style, else auto].
-    #[arg(long, value_enum, value_name = "STYLE")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "STYLE")]
     pub addressing_style: Option<crate::endpoint::AddressingStyle>,
     /// Use the FIPS endpoint [default: from AWS_USE_FIPS_ENDPOINT or the profile].
     #[arg(long)]
