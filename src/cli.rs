@@ -32,7 +32,9 @@ pub enum Command {
     /// Sign one request and print it.
     #[command(
         mut_arg("bucket", |a| a.required(true)),
-        mut_arg("key", |a| a.required(true)),
+        mut_arg("key", |a| a
+            .required_unless_present("recursive")
+            .conflicts_with("recursive")),
         after_help = URL_EXAMPLES
     )]
     Url(UrlArgs),
@@ -67,6 +69,8 @@ Examples:
   s3presign url --bucket my-bucket --key 'reports/2025 Q1.pdf' --expires-in 1d
   s3presign url --profile prod --bucket my-bucket --key r/q1.pdf --output table
   s3presign url --bucket my-bucket --key in/a.jpg --verb PUT --output json
+  s3presign url --bucket my-bucket --key-prefix reports/2025/ --recursive \\
+      --exclude '*' --include '*.pdf' --output csv > links.csv
 
 Quote a key with spaces, or the shell splits it into several arguments.";
 
@@ -201,7 +205,7 @@ pub struct InspectArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MultipartCommand {
-    /// CreateMultipartUpload through the AWS SDK: the one command that contacts S3. Prints the
+    /// CreateMultipartUpload through the AWS SDK (a call to S3, as `url --recursive`'s listing). Prints the
     /// upload id (or, with --output json, a JSON object).
     Create(MultipartCreateArgs),
 }
@@ -239,9 +243,47 @@ pub struct UrlArgs {
     pub sse_customer_key: SseCustomerKeyFlags,
     #[command(flatten)]
     pub session: SessionFlags,
-    /// What to print: the bare URL, the JSON result, or a table.
-    #[arg(long, value_enum, ignore_case = true, default_value_t = OutputFormat::Url)]
-    pub output: OutputFormat,
+    /// What to print: the bare URL, the JSON result, or a table; with --recursive, as `batch
+    /// --output` writes: url (one line per object), jsonl, csv, tsv or url-or-error.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = UrlOutput::Url)]
+    pub output: UrlOutput,
+    #[command(flatten)]
+    pub listing: ListingFlags,
+}
+
+/// `url --output`. Table is for one URL; csv, tsv and url-or-error for a listing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UrlOutput {
+    Url,
+    #[value(alias = "jsonl")]
+    Json,
+    Table,
+    Csv,
+    Tsv,
+    UrlOrError,
+}
+
+/// `url --recursive`: sign every object under a prefix (a ListObjectsV2 call to S3).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Listing (--recursive)")]
+pub struct ListingFlags {
+    /// List the prefix (--key-prefix; without one, the whole bucket) through S3's
+    /// ListObjectsV2 with these credentials, and sign every object under it. Folder markers
+    /// (empty keys ending in '/') are skipped except for --verb DELETE.
+    #[arg(long)]
+    pub recursive: bool,
+    /// The prefix to list, as stored (e.g. reports/2025/); the same as Get-S3Object's -KeyPrefix.
+    #[arg(
+        long,
+        requires = "recursive",
+        allow_hyphen_values = true
+    )]
+    pub key_prefix: Option<String>,
+    #[command(flatten)]
+    pub filters: crate::key_filter::KeyFilterFlags,
+    /// No progress line on stderr (it is shown only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 #[derive(Debug, Args)]

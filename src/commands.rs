@@ -5,9 +5,9 @@ use std::io::{self, BufRead, Write};
 use chrono::{DateTime, SubsecRound, Utc};
 use clap::Parser;
 
-use crate::cli::{self, Cli, Command, OutputFormat, SessionFlags};
+use crate::cli::{self, Cli, Command, OutputFormat, SessionFlags, UrlOutput};
 use crate::credentials_refresh::CredentialsRefresh;
-use crate::endpoint::EndpointResolver;
+use crate::endpoint::{EndpointOptions, EndpointResolver};
 use crate::errors::{ItemErrorKind, SetupError, SetupErrorKind};
 use crate::exit_codes::ExitCode;
 use crate::presign::Presigner;
@@ -65,8 +65,21 @@ fn run_profiles(args: &cli::ProfilesArgs) -> ExitCode {
 }
 
 fn run_url(args: cli::UrlArgs) -> ExitCode {
+    if args.listing.recursive {
+        return crate::recursive::command(args);
+    }
     // With JSON output, failures are JSON records too, so a program reading it gets the code.
-    let json = args.output == OutputFormat::Json;
+    let json = args.output == UrlOutput::Json;
+    if matches!(
+        args.output,
+        UrlOutput::Csv | UrlOutput::Tsv | UrlOutput::UrlOrError
+    ) {
+        let usage = SetupError::new(
+            SetupErrorKind::Usage,
+            "--output csv, tsv and url-or-error are for many URLs: add --recursive (a prefix), or use batch",
+        );
+        return report_setup_error(&usage, false);
+    }
     let mut presigner = match setup(&args.session, &args.sse_customer_key) {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, json),
@@ -97,7 +110,7 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
     for warning in &presigned.warnings {
         eprintln!("s3presign: warning: {}", warning.message);
     }
-    if args.output == OutputFormat::Url && !presigned.headers.is_empty() {
+    if args.output == UrlOutput::Url && !presigned.headers.is_empty() {
         // A bare URL hides what the commonest upload failure is about: unsent signed headers.
         let headers: Vec<String> = presigned
             .headers
@@ -111,9 +124,9 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
     }
     let mut stdout = io::stdout().lock();
     let written = match args.output {
-        OutputFormat::Url => writeln!(stdout, "{}", presigned.url),
-        OutputFormat::Json => output::write_url(&mut stdout, 1, &presigned),
-        OutputFormat::Table => writeln!(stdout, "{}", output::table(&presigned)),
+        UrlOutput::Json => output::write_url(&mut stdout, 1, &presigned),
+        UrlOutput::Table => writeln!(stdout, "{}", output::table(&presigned)),
+        _ => writeln!(stdout, "{}", presigned.url),
     };
     match written.and_then(|_| stdout.flush()) {
         Ok(()) => ExitCode::Success,
@@ -162,6 +175,14 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
 
 /// Everything that happens once per process, before the first request.
 fn setup(flags: &SessionFlags, sse: &cli::SseCustomerKeyFlags) -> Result<Presigner, SetupError> {
+    setup_with_session(flags, sse).map(|(presigner, _, _)| presigner)
+}
+
+/// [`setup`], also giving the session and endpoint settings, for a run that calls S3 itself.
+pub(crate) fn setup_with_session(
+    flags: &SessionFlags,
+    sse: &cli::SseCustomerKeyFlags,
+) -> Result<(Presigner, session::Session, EndpointOptions), SetupError> {
     let start_time = match &flags.start_time {
         Some(text) => Some(parse_start_time(text)?),
         None => None,
@@ -175,12 +196,12 @@ fn setup(flags: &SessionFlags, sse: &cli::SseCustomerKeyFlags) -> Result<Presign
         ),
         None => None,
     };
+    let endpoint = setup.endpoint.clone();
     let endpoints = EndpointResolver::new(setup.endpoint);
-    Ok(
-        Presigner::new(&setup.session, endpoints, start_time, flags.strict_expiry)
-            .with_sse_customer_key(sse_customer_key)
-            .with_credentials_refresh(refresh),
-    )
+    let presigner = Presigner::new(&setup.session, endpoints, start_time, flags.strict_expiry)
+        .with_sse_customer_key(sse_customer_key)
+        .with_credentials_refresh(refresh);
+    Ok((presigner, setup.session, endpoint))
 }
 
 /// Credentials, region and endpoint settings; run-wide warnings go to stderr once, here.
@@ -549,7 +570,7 @@ fn parse_start_time(text: &str) -> Result<DateTime<Utc>, SetupError> {
 }
 
 /// A request that could not be signed: stderr, and with JSON output also an `error` record.
-fn report_item_error(error: &errors::ItemError, as_record: bool) -> ExitCode {
+pub(crate) fn report_item_error(error: &errors::ItemError, as_record: bool) -> ExitCode {
     eprintln!("s3presign: error: {error}");
     if as_record {
         let mut stdout = io::stdout().lock();
@@ -560,7 +581,7 @@ fn report_item_error(error: &errors::ItemError, as_record: bool) -> ExitCode {
 
 /// Setup errors go to stderr; in batch mode (and with JSON output) also to stdout as a `fatal` record, so that a
 /// program reading the protocol learns why there are no results.
-fn report_setup_error(error: &SetupError, as_record: bool) -> ExitCode {
+pub(crate) fn report_setup_error(error: &SetupError, as_record: bool) -> ExitCode {
     eprintln!("s3presign: error: {error}");
     if as_record {
         let mut stdout = io::stdout().lock();

@@ -90,6 +90,8 @@ pub enum SetupErrorKind {
     UnknownProfile,
     NoCredentials,
     InvalidRegion,
+    /// `url --recursive`: the prefix could not be listed (S3's error code in the message).
+    ListingFailed,
     Usage,
 }
 
@@ -99,6 +101,7 @@ impl SetupErrorKind {
             SetupErrorKind::UnknownProfile => "unknown_profile",
             SetupErrorKind::NoCredentials => "no_credentials",
             SetupErrorKind::InvalidRegion => "invalid_region",
+            SetupErrorKind::ListingFailed => "listing_failed",
             SetupErrorKind::Usage => "usage",
         }
     }

@@ -8,7 +8,8 @@
 //!
 //! Beside that flow: `request_options` (overrides, multipart, signed PUT headers) with
 //! `client_commands` (curl / Invoke-WebRequest lines), `sse_customer_key` (SSE-C), `post_policy` (browser uploads),
-//! `inspect` (reading URLs back), `multipart` (the one call to S3) and `shell_docs`
+//! `inspect` (reading URLs back), `multipart` and `listing` with `key_filter` (the calls to S3,
+//! through `s3_client`) and `shell_docs`
 //! (shell completions and man pages, from the flags in `cli`).
 //!
 //! The binary is `src/main.rs`; the library exists so that tests, fuzz targets and benchmarks
@@ -30,6 +31,9 @@ pub mod errors;
 pub mod exit_codes;
 pub mod expiry;
 pub mod inspect;
+pub mod key_filter;
+pub mod listing;
+pub mod listing_progress;
 pub mod multipart;
 pub mod output;
 pub mod outside_text;
@@ -37,10 +41,12 @@ pub mod post_policy;
 pub mod presign;
 pub mod profiles;
 pub mod progress;
+pub mod recursive;
 pub mod redact;
 pub mod region;
 pub mod request;
 pub mod request_options;
+pub mod s3_client;
 pub mod s3_uri;
 pub mod session;
 pub mod shell_docs;

@@ -1,8 +1,7 @@
-//! Starting a multipart upload: the one operation that calls S3, through the AWS SDK, so that
+//! Starting a multipart upload: a call to S3, through the AWS SDK (`s3_client`), so that
 //! a client holding no credentials can then upload the parts and complete the upload with
 //! pre-signed URLs.
 
-use aws_sdk_s3::config::{BehaviorVersion, Region};
 use aws_sdk_s3::types::ChecksumAlgorithm;
 
 use crate::endpoint::EndpointOptions;
@@ -33,18 +32,7 @@ pub async fn create(
         checksum_algorithm,
         sse_customer_key,
     } = options;
-    let mut config = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(session.region.clone()))
-        .credentials_provider(session.credentials.clone())
-        .force_path_style(endpoint.force_path_style())
-        .accelerate(endpoint.accelerate)
-        .use_dual_stack(endpoint.dualstack)
-        .use_fips(endpoint.fips);
-    if let Some(url) = &endpoint.endpoint_url {
-        config = config.endpoint_url(crate::endpoint::with_path_slash(url));
-    }
-    let client = aws_sdk_s3::Client::from_conf(config.build());
+    let client = crate::s3_client::client(session, endpoint);
     let output = client
         .create_multipart_upload()
         .bucket(bucket)

@@ -15,6 +15,9 @@
 //! - versioning (it serves the current object for any `versionId`): the version id is compared
 //!   with botocore's signing (tests/botocore.rs);
 //! - POST policy failures answer 400 InvalidPolicyDocument where AWS answers 403 AccessDenied.
+//! - an unknown access key id is answered NotSignedUp where AWS answers InvalidAccessKeyId;
+//! - it keeps objects as files, so keys with `//` or a final `/` (folder markers) cannot exist
+//!   there, and it ignores `encoding-type=url` in listings (it echoes it without encoding keys).
 
 use std::net::SocketAddr;
 
