@@ -1,12 +1,13 @@
 # The type of Get-S3PreSignedURL -Detailed's results: one `url` record of docs/protocol.md, filled by
-# System.Text.Json (no script runs per property). Loaded on the first -Detailed call, not at import.
+# System.Text.Json (no script runs per property; OnDeserialized, compiled with the class, flattens the
+# headers). Loaded on the first -Detailed call, not at import.
 # Instants are ISO 8601 UTC strings with Z, so that Export-Csv and ConvertTo-Json write them the same under
 # every culture. NoRunspaceAffinity: ToString() may run in any runspace (ForEach-Object -Parallel).
 
 using namespace System.Text.Json.Serialization
 
 [NoRunspaceAffinity()]
-class S3PreSignedUrl {
+class S3PreSignedUrl : IJsonOnDeserialized {
     [string]$Bucket
     [string]$Key
     [string]$Verb
@@ -20,7 +21,7 @@ class S3PreSignedUrl {
     [JsonPropertyName('version_id')][string]$VersionId
     [JsonPropertyName('content_type')][string]$ContentType
     # The signed headers the client must send. Filled from the record's object, then made "Name: value", one
-    # per line, by the module: flat for Export-Csv and ConvertTo-Json.
+    # per line, by OnDeserialized: flat for Export-Csv and ConvertTo-Json.
     [JsonPropertyName('headers')][object]$Headers
     [JsonPropertyName('upload_id')][string]$UploadId
     [JsonPropertyName('part_number')][Nullable[int]]$PartNumber
@@ -28,6 +29,10 @@ class S3PreSignedUrl {
     [JsonPropertyName('invoke_web_request')][string]$InvokeWebRequest
 
     [string] ToString() { return $this.Url }
+
+    [void] OnDeserialized() {
+        $this.Headers = if ($this.Headers -isnot [System.Text.Json.JsonElement] -or $this.Headers.ValueKind -ne 'Object') { '' } else { [string]::Join("`n", [string[]]@(foreach ($h in $this.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
+    }
 }
 
 [S3PreSignedUrl]

@@ -220,12 +220,13 @@ function New-S3PreSignedPost {
         if ($Conditions[0] -is [string] -and $Conditions[0].TrimStart() -notmatch '^[\[{]') { $list = , $Conditions }
         foreach ($condition in $list) { $arguments.Add('--condition=' + $(if ($condition -is [string]) { $condition } else { ConvertTo-Json -InputObject $condition -Compress -Depth 5 })) }
     }
+    # The result object; it runs within this command's Complete-S3PreSignRun call, so $Bucket is this command's.
     $run = Start-S3PreSignRun $PSCmdlet $arguments $bound {
-        param($r, $target)
+        param($r)
         $form = [ordered]@{}
         foreach ($field in $r.fields.PSObject.Properties) { $form[$field.Name] = $field.Value }
         [pscustomobject]@{
-            PSTypeName = 'S3PreSign.PresignedPost'; Bucket = $target.Bucket; Key = $form['key']; Url = $r.url; Fields = $form
+            PSTypeName = 'S3PreSign.PresignedPost'; Bucket = $Bucket; Key = $form['key']; Url = $r.url; Fields = $form
             SignedAt = Format-S3PreSignInstant $r.signed_at; ExpiresAt = Format-S3PreSignInstant $r.expires_at; Policy = $r.policy
             Curl = $r.curl; InvokeWebRequest = $r.invoke_web_request
         }
@@ -234,7 +235,7 @@ function New-S3PreSignedPost {
         # No requests: one answer, to the command line.
         $run.Numbered = $false
         if ($AsHtml) { $run.Raw = [System.Text.StringBuilder]::new() }
-        else { $run.Targets.Enqueue(@{ Object = $(if ($PSBoundParameters.ContainsKey('Key')) { $Key } else { $KeyPrefix }); Bucket = $Bucket; Index = 1 }); $run.Ends.Enqueue(0) }
+        else { $run.Targets.Enqueue($(if ($PSBoundParameters.ContainsKey('Key')) { $Key } else { $KeyPrefix })); $run.Numbers.Enqueue(1) }
         Complete-S3PreSignRun $run
         if ($AsHtml) { $run.Raw.ToString() }
     } finally { Stop-S3PreSignRun $run }
@@ -387,7 +388,7 @@ function ConvertFrom-S3PreSignedURL {
                 $index++
                 # Results and errors show the URL as s3presign gives it back: session tokens redacted in
                 # whatever encoding they came, and a line that is not a URL never quoted.
-                Send-S3PreSignRequest $run $line @{ Object = $null; Index = $index }
+                Send-S3PreSignRequest $run $line $null $index
             }
         }
     }

@@ -168,24 +168,25 @@ function Protect-S3PreSignText {
 
 function Start-S3PreSignRun {
     # Starts s3presign for one pipeline. $Arguments is the subcommand and its own flags; the bound parameters
-    # add theirs (the table), the credentials and the secrets. Returns the run's state.
+    # add theirs (the table), the credentials and the secrets. Returns the run's state: Stdin takes request
+    # lines, Targets and Numbers hold what each unanswered request reports errors against (the object and
+    # its input number), ReadTask is the pending read of the next result line.
     param([System.Management.Automation.PSCmdlet]$Cmdlet, [string[]]$Arguments, [System.Collections.IDictionary]$Bound, [scriptblock]$Convert)
     $binary = Resolve-S3PreSignBinary $Cmdlet
     $run = @{
         Cmdlet = $Cmdlet; Arguments = [System.Collections.Generic.List[string]]$Arguments; Secrets = [System.Collections.Generic.List[string]]::new()
         Debug = [System.Collections.Generic.List[string]]::new(); StartInfo = [System.Diagnostics.ProcessStartInfo]::new($binary)
-        Targets = [System.Collections.Generic.Queue[object]]::new(); Ends = [System.Collections.Generic.Queue[long]]::new()
-        Written = [long]0; Answered = [long]0; AnsweredEnd = [long]0; Single = $false; Numbered = $true; Convert = $Convert
-        Warned = [System.Collections.Generic.HashSet[string]]::new(); Detailed = $null
-        # Request bytes that may be unanswered: under the OS pipe buffer, so that writing never blocks.
-        Window = if ($IsWindows) { 3KB } elseif ($IsMacOS) { 12KB } else { 48KB }
+        Targets = [System.Collections.Generic.Queue[object]]::new(); Numbers = [System.Collections.Generic.Queue[long]]::new()
+        Answered = [long]0; Single = $false; Numbered = $true; Convert = $Convert; Warned = [System.Collections.Generic.HashSet[string]]::new()
+        # Unanswered requests before the runner waits for answers: memory stays bounded when s3presign lags.
+        Window = 4096
     }
     Add-S3PreSignFlag $run.Arguments $Bound $Cmdlet
     Set-S3PreSignSecret $run $Bound $Cmdlet
     $psi = $run.StartInfo
     foreach ($argument in $run.Arguments) { $psi.ArgumentList.Add($argument) }
     $psi.UseShellExecute, $psi.RedirectStandardInput, $psi.RedirectStandardOutput, $psi.RedirectStandardError = $false, $true, $true, $true
-    $psi.StandardInputEncoding = $psi.StandardOutputEncoding = $psi.StandardErrorEncoding = [System.Text.UTF8Encoding]::new($false)
+    $psi.StandardInputEncoding = $psi.StandardOutputEncoding = $psi.StandardErrorEncoding = $utf8 = [System.Text.UTF8Encoding]::new($false)
     $commandLine = "$binary $($run.Arguments -join ' ')"
     # Only when verbose output is wanted: under -Debug alone, WriteVerbose would ask to continue.
     $run.Verbose = $Cmdlet.MyInvocation.BoundParameters['Verbose'] -or $Cmdlet.GetVariableValue('VerbosePreference') -ne 'SilentlyContinue'
@@ -200,49 +201,46 @@ function Start-S3PreSignRun {
         }
         $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start s3presign ('$binary'): $why" $binary))
     }
-    $run.Stdin, $run.Stdout = $run.Process.StandardInput, $run.Process.StandardOutput
-    $run.Stdin.AutoFlush, $run.Stdin.NewLine = $false, "`n"   # flushed once per request (Send-S3PreSignRequest)
+    # Requests go into an in-memory pipe that a background copy drains into s3presign's input. Each request
+    # is on its way at once (an answer never waits for later input), yet the pipeline pays no system call
+    # per request: what arrives while the copy writes goes in its next write. The pipe never blocks a writer
+    # (thresholds 0), so writing cannot deadlock against a child that waits for its results to be read.
+    $pipe = [System.IO.Pipelines.Pipe]::new([System.IO.Pipelines.PipeOptions]::new($null, $null, $null, 0, 0))
+    $run.Copy = $pipe.Reader.CopyToAsync($run.Process.StandardInput.BaseStream)
+    $run.Stdin = [System.IO.StreamWriter]::new($pipe.Writer.AsStream(), $utf8)
+    $run.Stdin.AutoFlush, $run.Stdin.NewLine, $run.Stdout = $true, "`n", $run.Process.StandardOutput
     $run.ReadTask, $run.StderrTask = $run.Stdout.ReadLineAsync(), $run.Process.StandardError.ReadToEndAsync()
     $run
 }
 
 function Send-S3PreSignRequest {
-    # Writes one request line; its answer will be reported against $Target. Waits for answers first when the
-    # unanswered requests would fill the pipe.
-    param([hashtable]$Run, [string]$Line, [object]$Target)
-    if ($Run.Written - $Run.AnsweredEnd + $Line.Length -gt $Run.Window -and $Run.Ends.Count) {
-        Receive-S3PreSignResult $Run ($Run.Written - $Run.Window + $Line.Length)
-    }
-    try { $Run.Stdin.WriteLine($Line) } catch { Complete-S3PreSignRun $Run; return }
-    $Run.Written += $Line.Length + 1
-    $Run.Ends.Enqueue($Run.Written)
-    $Run.Targets.Enqueue($Target)
-    # Flushed at once: a request held back could wait for the next input, which may wait for this answer.
-    try { $Run.Stdin.Flush() } catch { Complete-S3PreSignRun $Run; return }
+    # Writes one request line; its answer will be reported against $Target as input object $Number.
+    # Get-S3PreSignedURL does the same inline for its common case (one request per object).
+    param([hashtable]$Run, [string]$Line, [object]$Target, [long]$Number)
+    if ($Run.Targets.Count -ge $Run.Window) { Receive-S3PreSignResult $Run ($Run.Answered + $Run.Window / 2) }
+    $Run.Stdin.WriteLine($Line); $Run.Targets.Enqueue($Target); $Run.Numbers.Enqueue($Number)
     if ($Run.ReadTask.IsCompleted) { Receive-S3PreSignResult $Run -1 }
 }
 
 function Receive-S3PreSignResult {
-    # Emits the results that have arrived. $Until: -1 only those; a byte count: also wait until every request
-    # up to that many request bytes is answered; [long]::MaxValue: until the child's output ends.
+    # Emits the results that have arrived. $Until: -1, only those; a count: also wait until that many requests
+    # are answered; [long]::MaxValue: until the child's output ends.
     param([hashtable]$Run, [long]$Until)
-    if ($Until -ge 0 -and $Until -ne [long]::MaxValue) { try { $Run.Stdin.Flush() } catch { $Until = [long]::MaxValue } }
     $cmdlet = $Run.Cmdlet
     while ($true) {
         $task = $Run.ReadTask
         if (-not $task.IsCompleted) {
-            if ($Until -lt 0 -or ($Until -ne [long]::MaxValue -and $Run.AnsweredEnd -ge $Until)) { return }
+            if ($Run.Answered -ge $Until) { return }
             while (-not $task.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
         }
         $line = $task.Result
-        if ($null -eq $line) { $Run.Eof = $true; return }
+        # The output ended: the child is done, or died (Complete-S3PreSignRun says which).
+        if ($null -eq $line) { $Run.Eof = $true; if (-not $Run.Closing) { Complete-S3PreSignRun $Run }; return }
         $Run.ReadTask = $Run.Stdout.ReadLineAsync()
         if ($null -ne $Run.Raw) { [void]$Run.Raw.AppendLine($line); continue }
         if (($record = $null) -or $line.StartsWith('{')) {
-            if ($null -ne $Run.Detailed -and $line.StartsWith('{"type":"url"')) {
-                $record = [System.Text.Json.JsonSerializer]::Deserialize($line, $Run.Detailed, $Run.JsonOptions)
-                $record.Headers = if ($null -eq $record.Headers -or $line.Contains('"headers":{}')) { '' } else { [string]::Join("`n", @(foreach ($h in $record.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
-            } else {
+            if ($null -ne $Run.Detailed -and $line.StartsWith('{"type":"url"')) { $record = [System.Text.Json.JsonSerializer]::Deserialize($line, $Run.Detailed, $Run.JsonOptions) }
+            else {
                 try { $record = ConvertFrom-Json -InputObject $line } catch { $record = $null }
                 if ($null -eq $record -or -not $record.type) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is not a result of protocol 1 (line $($Run.Answered + 1) of its output)." }
                 if ($record.type -eq 'fatal') { $cmdlet.ThrowTerminatingError((New-S3PreSignError $record.code (Convert-S3PreSignMessage $Run $record.message) $null)) }
@@ -250,16 +248,16 @@ function Receive-S3PreSignResult {
         }
         if ($Run.Targets.Count -eq 0) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote an answer (line $($Run.Answered + 1)) to a request that was not sent." }
         $Run.Answered++
-        $Run.AnsweredEnd, $target = $Run.Ends.Dequeue(), $Run.Targets.Dequeue()
+        $target, $number = $Run.Targets.Dequeue(), $Run.Numbers.Dequeue()
         if ($null -eq $record -and $line.StartsWith('http')) { $cmdlet.WriteObject($line); continue }
         if ($null -eq $record) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote a line that is neither a URL nor a result record (answer $($Run.Answered))." }
         $type = if ($record -is [System.Management.Automation.PSCustomObject]) { $record.type } else { 'url' }
         if ($type -eq 'error') {
             if ($record.line -ne $Run.Answered) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign answered line $($record.line) where line $($Run.Answered) was expected." }
             $message = Convert-S3PreSignMessage $Run $record.message
-            if (-not $Run.Single -and $Run.Numbered) { $message = "input object $($target.Index): $message" }
+            if (-not $Run.Single -and $Run.Numbered) { $message = "input object $($number): $message" }
             # inspect echoes a URL it could not read with its session token redacted: that is the target.
-            $errorRecord = New-S3PreSignError $record.code $message $(if ($record.input.url) { $record.input.url } else { $target.Object })
+            $errorRecord = New-S3PreSignError $record.code $message $(if ($record.input.url) { $record.input.url } else { $target })
             if ($Run.Single) { $cmdlet.ThrowTerminatingError($errorRecord) }
             $cmdlet.WriteError($errorRecord)
         } elseif ($type -eq 'url') { $cmdlet.WriteObject($record) }
@@ -278,7 +276,14 @@ function Convert-S3PreSignMessage {
 function Complete-S3PreSignRun {
     # Ends the input, emits every remaining result, reports the child's warnings and any unexplained failure.
     param([hashtable]$Run)
-    try { $Run.Stdin.Close() } catch { $Run.Cmdlet.WriteDebug('s3presign stopped reading its input') }
+    $Run.Closing = $true
+    try {
+        # The child's input closes once the copy has written every request; meanwhile its results are read,
+        # or a child waiting for them to be read would never take the rest.
+        $Run.Stdin.Close()
+        while (-not $Run.Copy.IsCompleted) { [void][System.Threading.Tasks.Task]::WaitAny([System.Threading.Tasks.Task[]]($Run.Copy, $Run.ReadTask), 200); Receive-S3PreSignResult $Run -1 }
+        $Run.Process.StandardInput.Close()
+    } catch { $Run.Cmdlet.WriteDebug('s3presign stopped reading its input') }
     Receive-S3PreSignResult $Run ([long]::MaxValue)
     while (-not ($process = $Run.Process).WaitForExit(200)) { }
     $stderr = if ($Run.StderrTask.Wait(5000)) { Protect-S3PreSignText $Run $Run.StderrTask.Result } else { '' }
@@ -287,7 +292,6 @@ function Complete-S3PreSignRun {
         if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { Write-Warning $line.Substring(20) } }
         elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); if ($Run.Verbose) { $Run.Cmdlet.WriteVerbose($line) } }
     }
-    $Run.Eof = $true
     $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }
     if ($Run.Targets.Count -or $process.ExitCode -notin 0, 1 -or ($null -ne $Run.Raw -and $process.ExitCode)) {
         Stop-S3PreSignRun $Run $(if ($process.ExitCode -eq 2 -and $stderr -match '(?m)^error: ') { 'usage' } else { 'ProcessFailed' }) "s3presign failed (exit code $($process.ExitCode)) after answering $($Run.Answered) of $($Run.Answered + $Run.Targets.Count) request(s): $why"
@@ -297,17 +301,14 @@ function Complete-S3PreSignRun {
 function Stop-S3PreSignRun {
     # Ends the child (if still running) and the command with a terminating error; with no $Code, only the child.
     param([hashtable]$Run, [string]$Code, [string]$Message)
-    if ($Run -and $Run.Process) { try { if (-not $Run.Process.HasExited) { $Run.Process.Kill($true) }; if (-not $Code) { $Run.Process.Dispose() } } catch { Write-Debug "stop: $_" } }
+    if ($Run -and $Run.Process) { try { $Run.Stdin.Dispose(); if (-not $Run.Process.HasExited) { $Run.Process.Kill($true) }; if (-not $Code) { $Run.Process.Dispose() } } catch { Write-Debug "stop: $_" } }
     if ($Code) { $Run.Cmdlet.ThrowTerminatingError((New-S3PreSignError $Code $Message $null)) }
 }
 
 function Get-S3PreSignDetailedType {
     # The -Detailed result type, a PowerShell class filled by System.Text.Json. Defined on first use: a class
     # costs its compile time at import otherwise, and most pipelines want only the URLs.
-    if (-not $script:S3PreSignDetailedType) {
-        $script:S3PreSignDetailedType = . ([System.IO.Path]::Combine($PSScriptRoot, 'S3PreSign.Types.ps1'))
-        $script:S3PreSignJsonOptions = [System.Text.Json.JsonSerializerOptions]@{ PropertyNameCaseInsensitive = $true }
-    }
+    if (-not $script:S3PreSignDetailedType) { $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions = (. ([System.IO.Path]::Combine($PSScriptRoot, 'S3PreSign.Types.ps1'))), [System.Text.Json.JsonSerializerOptions]@{ PropertyNameCaseInsensitive = $true } }
     $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions
 }
 
@@ -580,48 +581,59 @@ function Get-S3PreSignedURL {
         $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
         foreach ($name in 'BucketName', 'Key', 'VersionId', 'PartNumber') { [void]$bound.Remove($name) }
         $arguments, $run = ('batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url-or-error' })), $null
-        $keyGiven, $bucketGiven, $fixedParts, $index = $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
+        $piped, $keyGiven, $bucketGiven, $fixedParts, $index = $PSCmdlet.MyInvocation.ExpectingInput, $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
     }
 
     process {
-        # Started with the first item: an empty pipeline starts nothing.
-        if (-not $run) { $run = Start-S3PreSignRun $PSCmdlet $arguments $bound; if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType } }
+        # Started with the first item: an empty pipeline starts nothing. The common case (an item that is one
+        # request, answered by a URL or, with -Detailed, a url record) runs inline below, not through the
+        # runner's functions: a script function call costs more than everything else an item does.
+        if (-not $run) {
+            $run = Start-S3PreSignRun $PSCmdlet $arguments $bound
+            if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType }
+            $stdin, $stdout, $targets, $numbers, $answer, $run.Single = $run.Stdin, $run.Stdout, $run.Targets, $run.Numbers, $(if ($Detailed) { '{"type":"url"' } else { 'http' }), -not $piped
+        }
         # What the pipeline gave, bound as AWS.Tools binds it: a piped string is the bucket when -Key is on the
         # command line and neither -BucketName nor -UploadId; else piped strings and numbers are keys, or, with
-        # -UploadId, numbers are part numbers. An object gives its BucketName/Bucket/Key/... properties.
-        $item = $InputObject
+        # -UploadId, numbers are part numbers. PowerShell binds an object's BucketName/Bucket, Key, VersionId,
+        # Region and PartNumber properties to those parameters (where the command line left them free).
         $index++
-        $bucket = $BucketName; $keys = $Key; $parts = $fixedParts; $itemRegion = $null
-        if ($PSCmdlet.MyInvocation.ExpectingInput) {
-            if ($item -is [string] -or $item -is [ValueType]) {
-                if ($keyGiven -and -not $bucketGiven -and -not $UploadId) { $bucket = [string]$item }
-                elseif ($UploadId -and ($item -isnot [string] -or $keyGiven)) { $parts = $item }
-                else { $keys = $item; $bucket = if ($bucketGiven) { $PSBoundParameters['BucketName'] } }
-            } else {
-                $bucket = if ($bucketGiven) { $PSBoundParameters['BucketName'] } elseif ($item.BucketName) { $item.BucketName } else { $item.Bucket }
-                if (-not $keyGiven) { $keys = $item.Key }
-                if ($null -eq $fixedParts -and $null -ne $item.PartNumber) { $parts = $item.PartNumber }
-                if ($Region -and $Region -ne $commandRegion) { $itemRegion = $Region }
+        $bucket, $keys, $parts, $itemRegion, $target = $BucketName, $Key, $PartNumber, $null, $InputObject
+        if (-not $piped) { $target = $keys }
+        elseif ($InputObject -is [string] -or $InputObject -is [ValueType]) {
+            if ($keyGiven -and -not $bucketGiven -and -not $UploadId) { $bucket = [string]$InputObject }
+            elseif ($UploadId -and ($InputObject -isnot [string] -or $keyGiven)) { $parts = $InputObject }
+            else { $keys = $InputObject }
+        } elseif ($Region -and $Region -ne $commandRegion) { $itemRegion = [string]$Region }
+        $fields = if ($bucket) { ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$bucket).ToString() + '"' } else { '' }
+        if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
+        if ($keys -is [string] -and $null -eq $parts -and -not $itemRegion) {
+            if ($targets.Count -ge $run.Window) { Receive-S3PreSignResult $run ($run.Answered + $run.Window / 2) }
+            $stdin.WriteLine('{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($keys).ToString() + '"' + $fields + '}')
+            $targets.Enqueue($target); $numbers.Enqueue($index)
+        } else {
+            # Several keys or parts (one request each), or a piped object's own region (a run of its own:
+            # s3presign signs for one region per process).
+            $keys = if ($null -eq $keys) { [string[]]'' } else { [string[]]$keys }
+            if ($itemRegion -and -not $run.Regions) { $run.Regions = @{} }
+            $partList = if ($null -eq $parts) { , [object[]]::new(1) } else { @(foreach ($p in $parts) { if ($p -is [int] -or $p -is [long]) { [string]$p } else { '"' + [System.Text.Json.JsonEncodedText]::Encode([string]$p).ToString() + '"' } }) }
+            $run.Single = -not $piped -and $keys.Count * $partList.Count -eq 1
+            foreach ($k in $keys) {
+                $head = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + '"' + $fields
+                foreach ($p in $partList) {
+                    $line = if ($null -ne $p) { $head + ',"part_number":' + $p + '}' } else { $head + '}' }
+                    $t = if ($piped) { $InputObject } elseif ($null -ne $p -and $null -ne $fixedParts) { $p.Trim('"') } else { $k }
+                    if ($itemRegion) { Send-S3PreSignRegionRequest $run $itemRegion $line $t $index $bound }
+                    else { Send-S3PreSignRequest $run $line $t $index }
+                }
             }
         }
-        $fields = $(if ($bucket) { ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$bucket).ToString() + '"' }) +
-        $(if ($VersionId) { ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' })
-        $target = if ($PSCmdlet.MyInvocation.ExpectingInput) { $item } else { $null }
-        $keys = if ($null -eq $keys) { [string[]]'' } else { [string[]]$keys }
-        # A piped object's region gets a run of its own: s3presign signs for one region per process.
-        if ($itemRegion -and -not $run.Regions) { $run.Regions = @{} }
-        $partList = [object[]]::new(1)
-        if ($null -ne $parts) { $partList = @(foreach ($p in $parts) { if ($p -is [int] -or $p -is [long]) { [string]$p } else { '"' + [System.Text.Json.JsonEncodedText]::Encode([string]$p).ToString() + '"' } }) }
-        $run.Single = -not $PSCmdlet.MyInvocation.ExpectingInput -and $keys.Count * $partList.Count -eq 1
-        foreach ($k in $keys) {
-            $head = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + '"' + $fields
-            foreach ($p in $partList) {
-                $line = if ($null -ne $p) { $head + ',"part_number":' + $p + '}' } else { $head + '}' }
-                $t = if ($null -ne $target) { $target } elseif ($null -ne $p -and $null -ne $fixedParts) { $p.Trim('"') } else { $k }
-                if ($itemRegion) { Send-S3PreSignRegionRequest $run ([string]$itemRegion) $line @{ Object = $t; Index = $index } $bound }
-                else { Send-S3PreSignRequest $run $line @{ Object = $t; Index = $index } }
-            }
+        # The results that have arrived: URLs (url records) here, anything else through the runner.
+        while (($task = $run.ReadTask).IsCompleted -and $targets.Count -and ($line = $task.Result) -and $line.StartsWith($answer)) {
+            $run.ReadTask = $stdout.ReadLineAsync(); $run.Answered++; [void]$targets.Dequeue(); [void]$numbers.Dequeue()
+            if ($Detailed) { $PSCmdlet.WriteObject([System.Text.Json.JsonSerializer]::Deserialize($line, $run.Detailed, $run.JsonOptions)) } else { $PSCmdlet.WriteObject($line) }
         }
+        if ($run.ReadTask.IsCompleted) { Receive-S3PreSignResult $run -1 }
     }
 
     end {
@@ -638,16 +650,16 @@ function Get-S3PreSignedURL {
 function Send-S3PreSignRegionRequest {
     # A piped object with its own Region: signed by a run for that region, one per region per pipeline. Results
     # stay in input order: the main run's pending answers are emitted before, the region run's at once.
-    param([hashtable]$Run, [string]$Region, [string]$Line, [object]$Target, [hashtable]$Bound)
-    Receive-S3PreSignResult $Run $Run.Written
+    param([hashtable]$Run, [string]$Region, [string]$Line, [object]$Target, [long]$Number, [hashtable]$Bound)
+    Receive-S3PreSignResult $Run ($Run.Answered + $Run.Targets.Count)
     if (-not ($other = $Run.Regions[$Region])) {
         $regional = @{} + $Bound; $regional.Region = $Region
         $other = $Run.Regions[$Region] = Start-S3PreSignRun $Run.Cmdlet $Run.Arguments.GetRange(0, 5) $regional
         $other.Detailed, $other.JsonOptions = $Run.Detailed, $Run.JsonOptions
     }
     $other.Single = $Run.Single
-    Send-S3PreSignRequest $other $Line $Target
-    Receive-S3PreSignResult $other $other.Written
+    Send-S3PreSignRequest $other $Line $Target $Number
+    Receive-S3PreSignResult $other ($other.Answered + $other.Targets.Count)
 }
 
 # Completers registered here, not as attributes: an attribute's script block would not see this module's functions.
