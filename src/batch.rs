@@ -159,7 +159,10 @@ impl<'d> Signing<'d> {
     ) -> io::Result<()> {
         let defaults = self.defaults;
         if let Ok(fields) = &item.fields {
-            if let Some(w) = self.shared_digest.observe(&fields.options, &defaults.options) {
+            if let Some(w) = self
+                .shared_digest
+                .observe(&fields.options, &defaults.options)
+            {
                 self.new_warnings.push((WarningKind::SharedPartDigest, w));
             }
         }

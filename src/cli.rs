@@ -273,11 +273,7 @@ pub struct ListingFlags {
     #[arg(long)]
     pub recursive: bool,
     /// The prefix to list, as stored (e.g. reports/2025/); the same as Get-S3Object's -KeyPrefix.
-    #[arg(
-        long,
-        requires = "recursive",
-        allow_hyphen_values = true
-    )]
+    #[arg(long, requires = "recursive", allow_hyphen_values = true)]
     pub key_prefix: Option<String>,
     #[command(flatten)]
     pub filters: crate::key_filter::KeyFilterFlags,

@@ -14,7 +14,7 @@ use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
     batch, batch_input, batch_workers, errors, expiry, inspect, multipart, output, post_policy,
-    request, request_options, session, shell_docs, usage_hints,
+    request, session, shell_docs, usage_hints,
 };
 
 /// Parses the command line and runs the command.

@@ -107,7 +107,10 @@ fn awkward_keys_are_signed_as_listed() {
             .s3presign()
             .args([
                 "url",
-                "--bucket", "odd", "--key-prefix", "awkward/",
+                "--bucket",
+                "odd",
+                "--key-prefix",
+                "awkward/",
                 "--recursive",
                 "--output",
                 output,
@@ -154,7 +157,16 @@ fn include_and_exclude_select_as_the_aws_cli_does() {
     let keys = |filters: &[&str]| -> Vec<String> {
         let run = server
             .s3presign()
-            .args(["url", "--bucket", "sel", "--key-prefix", "r/", "--recursive", "--output", "jsonl"])
+            .args([
+                "url",
+                "--bucket",
+                "sel",
+                "--key-prefix",
+                "r/",
+                "--recursive",
+                "--output",
+                "jsonl",
+            ])
             .args(filters)
             .run();
         run.expect_code(0);
@@ -200,7 +212,10 @@ fn an_empty_prefix_signs_nothing_and_says_so() {
             .s3presign()
             .args([
                 "url",
-                "--bucket", "empty", "--key-prefix", "nothing/here/",
+                "--bucket",
+                "empty",
+                "--key-prefix",
+                "nothing/here/",
                 "--recursive",
                 "--output",
                 output,
@@ -226,7 +241,16 @@ fn an_empty_prefix_signs_nothing_and_says_so() {
     // Objects listed, all filtered out: the note says so.
     let run = server
         .s3presign()
-        .args(["url", "--bucket", "empty", "--key-prefix", "", "--recursive", "--exclude", "*"])
+        .args([
+            "url",
+            "--bucket",
+            "empty",
+            "--key-prefix",
+            "",
+            "--recursive",
+            "--exclude",
+            "*",
+        ])
         .run();
     run.expect_code(0);
     assert!(run.stderr.contains("1 listed"), "{}", run.stderr);
@@ -237,7 +261,14 @@ fn listing_errors_are_setup_errors_with_the_code_only() {
     let server = server_with("exists", &["a.txt"]);
     let run = server
         .s3presign()
-        .args(["url", "--bucket", "no-such-bucket", "--key-prefix", "p/", "--recursive"])
+        .args([
+            "url",
+            "--bucket",
+            "no-such-bucket",
+            "--key-prefix",
+            "p/",
+            "--recursive",
+        ])
         .run();
     run.expect_code(2);
     assert_eq!(run.stdout, "");
@@ -262,7 +293,16 @@ fn listing_errors_are_setup_errors_with_the_code_only() {
             "AWS_SECRET_ACCESS_KEY",
             "not-the-secret-key-of-this-server-000000",
         )
-        .args(["url", "--bucket", "exists", "--key-prefix", "", "--recursive", "--output", "jsonl"])
+        .args([
+            "url",
+            "--bucket",
+            "exists",
+            "--key-prefix",
+            "",
+            "--recursive",
+            "--output",
+            "jsonl",
+        ])
         .run();
     run.expect_code(2);
     assert!(
@@ -285,7 +325,14 @@ fn listing_errors_are_setup_errors_with_the_code_only() {
     let run = server
         .s3presign()
         .env("AWS_ACCESS_KEY_ID", "AKIANOTKNOWNHERE0000")
-        .args(["url", "--bucket", "exists", "--key-prefix", "", "--recursive"])
+        .args([
+            "url",
+            "--bucket",
+            "exists",
+            "--key-prefix",
+            "",
+            "--recursive",
+        ])
         .run();
     run.expect_code(2);
     // AWS answers InvalidAccessKeyId; s3s answers NotSignedUp (tests/common/s3_server.rs).
@@ -308,7 +355,10 @@ fn listing_errors_are_setup_errors_with_the_code_only() {
         .with_example_keys()
         .args([
             "url",
-            "--bucket", "bucket", "--key-prefix", "p/",
+            "--bucket",
+            "bucket",
+            "--key-prefix",
+            "p/",
             "--recursive",
             "--endpoint-url",
             &endpoint,
@@ -328,13 +378,31 @@ fn only_existing_objects_verbs_are_signed() {
     let server = server_with("verbs", &["a.txt"]);
     let run = server
         .s3presign()
-        .args(["url", "--bucket", "verbs", "--key-prefix", "", "--recursive", "--verb", "PUT"])
+        .args([
+            "url",
+            "--bucket",
+            "verbs",
+            "--key-prefix",
+            "",
+            "--recursive",
+            "--verb",
+            "PUT",
+        ])
         .run();
     run.expect_code(2);
     assert!(run.stderr.contains("GET, HEAD or DELETE"), "{}", run.stderr);
     let run = server
         .s3presign()
-        .args(["url", "--bucket", "verbs", "--key-prefix", "", "--recursive", "--verb", "head"])
+        .args([
+            "url",
+            "--bucket",
+            "verbs",
+            "--key-prefix",
+            "",
+            "--recursive",
+            "--verb",
+            "head",
+        ])
         .run();
     run.expect_code(0);
     let got = fetch("HEAD", run.stdout.trim(), &[], b"");
