@@ -35,6 +35,10 @@ pub enum Command {
         mut_arg("key", |a| a
             .required_unless_present("recursive")
             .conflicts_with("recursive")),
+        // Two forms: clap's own usage line would show only --bucket, as --key is not required
+        // with --recursive.
+        override_usage = "s3presign url [OPTIONS] --bucket <BUCKET> --key <KEY>\n       \
+                          s3presign url [OPTIONS] --bucket <BUCKET> --recursive [--key-prefix <PREFIX>]",
         after_help = URL_EXAMPLES
     )]
     Url(UrlArgs),
