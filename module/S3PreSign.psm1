@@ -289,7 +289,7 @@ function Complete-S3PreSignRun {
     $stderr = if ($Run.StderrTask.Wait(5000)) { Protect-S3PreSignText $Run $Run.StderrTask.Result } else { '' }
     $messages = [System.Collections.Generic.List[string]]::new()
     foreach ($line in $stderr -split '\r?\n') {
-        if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { Write-Warning $line.Substring(20) } }
+        if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { Write-Warning (Convert-S3PreSignMessage $Run $line.Substring(20)) } }
         elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); if ($Run.Verbose) { $Run.Cmdlet.WriteVerbose($line) } }
     }
     $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }

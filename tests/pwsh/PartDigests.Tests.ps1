@@ -20,6 +20,8 @@ Describe 'One digest for several parts' {
         $warned.Count | Should -Be 1
         "$($warned[0])" | Should -Match 'parts 1 and 2' -Because 'the warning names the parts'
         "$($warned[0])" | Should -Match 'at most one part can match'
+        "$($warned[0])" | Should -Match 'same -ContentMD5 ' -Because 'warnings speak PowerShell: parameter names, not the protocol field'
+        "$($warned[0])" | Should -Not -Match 'content_md5'
     }
 
     It 'does not warn for a single part' {
