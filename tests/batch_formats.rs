@@ -1,4 +1,4 @@
-//! `batch --input-format` and `--output` beyond the JSON Lines protocol, and `url s3://…`:
+//! `batch --input-format` and `--output` beyond the JSON Lines protocol:
 //! what shell users feed in (key lists, S3 URIs, CSV files) and get out (URL lines, CSV).
 
 mod common;
