@@ -1,38 +1,31 @@
-# The type of Get-S3PreSignedURL -Detailed's results: one `url` record of docs/protocol.md, filled by
-# System.Text.Json (no script runs per property; OnDeserialized, compiled with the class, flattens the
-# headers). Loaded on the first -Detailed call, not at import.
+# The type of Get-S3PreSignedURL -Detailed's results. s3presign's `--output powershell` writes each result
+# with exactly these property names and shapes (docs/protocol.md), so System.Text.Json fills the class
+# with no script running per result. Loaded on the first -Detailed call, not at import.
 # Instants are ISO 8601 UTC strings with Z, so that Export-Csv and ConvertTo-Json write them the same under
-# every culture. NoRunspaceAffinity: ToString() may run in any runspace (ForEach-Object -Parallel).
-
-using namespace System.Text.Json.Serialization
+# every culture. Headers: the signed headers the client must send, "Name: value", one per line.
+# NoRunspaceAffinity: ToString() may run in any runspace (ForEach-Object -Parallel).
 
 [NoRunspaceAffinity()]
-class S3PreSignedUrl : IJsonOnDeserialized {
+class S3PreSignedUrl {
     [string]$Bucket
     [string]$Key
     [string]$Verb
     [string]$Url
-    [JsonPropertyName('expires_at')][string]$ExpiresAt
-    [JsonPropertyName('effective_expires_at')][string]$EffectiveExpiresAt
-    [JsonPropertyName('credentials_expire_at')][string]$CredentialExpiresAt
-    [JsonPropertyName('signed_at')][string]$SignedAt
-    [JsonPropertyName('expires_in_seconds')][long]$ExpiresInSeconds
+    [string]$ExpiresAt
+    [string]$EffectiveExpiresAt
+    [string]$CredentialExpiresAt
+    [string]$SignedAt
+    [long]$ExpiresInSeconds
     [string]$Region
-    [JsonPropertyName('version_id')][string]$VersionId
-    [JsonPropertyName('content_type')][string]$ContentType
-    # The signed headers the client must send. Filled from the record's object, then made "Name: value", one
-    # per line, by OnDeserialized: flat for Export-Csv and ConvertTo-Json.
-    [JsonPropertyName('headers')][object]$Headers
-    [JsonPropertyName('upload_id')][string]$UploadId
-    [JsonPropertyName('part_number')][Nullable[int]]$PartNumber
+    [string]$VersionId
+    [string]$ContentType
+    [string]$Headers
+    [string]$UploadId
+    [Nullable[int]]$PartNumber
     [string]$Curl
-    [JsonPropertyName('invoke_web_request')][string]$InvokeWebRequest
+    [string]$InvokeWebRequest
 
     [string] ToString() { return $this.Url }
-
-    [void] OnDeserialized() {
-        $this.Headers = if ($this.Headers -isnot [System.Text.Json.JsonElement] -or $this.Headers.ValueKind -ne 'Object') { '' } else { [string]::Join("`n", [string[]]@(foreach ($h in $this.Headers.EnumerateObject()) { $h.Name + ': ' + $h.Value.GetString() })) }
-    }
 }
 
 [S3PreSignedUrl]

@@ -6,13 +6,13 @@
 # Parameter -> s3presign flag, and how the value goes there. One row per parameter, for every command;
 # a command passes the rows it has. Kinds:
 #   text: --flag=value (so a value starting with '-' stays a value)   switch: the flag when set or $true
-#   upper: text, upper-cased        instant: RFC 3339 UTC to the second          lifetime: -ExpiresIn (below)
+#   instant: RFC 3339 UTC to the second                                   lifetime: -ExpiresIn (below)
 #   pairs: --flag=NAME=VALUE per dictionary entry                      path: a file path, resolved like -LiteralPath
 #   http: the flag when the value is HTTP                               range: MIN,MAX
 #   headers: --flag=NAME: VALUE per dictionary entry
 # Secrets are not here: they reach the child only through its environment (Set-S3PreSignSecret).
 $S3PreSignFlags = [ordered]@{
-    Verb = '--verb', 'upper'; Expires = '--expires', 'instant'; ExpiresIn = '--expires-in', 'lifetime'; ContentType = '--content-type', 'text'
+    Verb = '--verb', 'text'; Expires = '--expires', 'instant'; ExpiresIn = '--expires-in', 'lifetime'; ContentType = '--content-type', 'text'
     UploadId = '--upload-id', 'text'; ResponseContentDisposition = '--response-content-disposition', 'text'
     ResponseContentType = '--response-content-type', 'text'; ResponseCacheControl = '--response-cache-control', 'text'
     ResponseContentLanguage = '--response-content-language', 'text'; ResponseContentEncoding = '--response-content-encoding', 'text'
@@ -27,12 +27,6 @@ $S3PreSignFlags = [ordered]@{
     SuccessActionStatus = '--success-action-status', 'text'; SuccessActionRedirect = '--success-action-redirect', 'text'; Fields = '--field', 'pairs'
     Verify = '--verify', 'switch'; Header = '--header', 'headers'
 }
-
-# Words of s3presign's messages (flags and protocol fields) in PowerShell's terms. Built from the table.
-$S3PreSignTerms = @{ '--bucket' = '-BucketName'; '--key' = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey'; part_number = '-PartNumber'; version_id = '-VersionId'; '--condition' = '-Conditions' }
-foreach ($entry in $S3PreSignFlags.GetEnumerator()) { $S3PreSignTerms[$entry.Value[0]] = $S3PreSignTerms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key }
-$S3PreSignTerms.sse = '-ServerSideEncryptionMethod'; $S3PreSignTerms['--sse'] = '-ServerSideEncryptionMethod'
-$S3PreSignTermPattern = [regex]('(?<![\w-])(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+)(?![\w-])')
 
 # Error codes -> categories: the protocol's (docs/protocol.md) and the module's own. Unlisted: InvalidArgument.
 $S3PreSignCategories = @{ unknown_profile = 'ObjectNotFound'; no_credentials = 'AuthenticationError'; credentials_expire_first = 'InvalidOperation'; signing = 'InvalidOperation'
@@ -82,7 +76,6 @@ function Add-S3PreSignFlag {
         $flag, $kind = $S3PreSignFlags[$name]
         switch ($kind) {
             'text' { $Arguments.Add("$flag=$value") }
-            'upper' { $Arguments.Add("$flag=$($value.ToUpperInvariant())") }
             'switch' { if ($value) { $Arguments.Add($flag) } }
             'http' { if ($value -eq 'HTTP') { $Arguments.Add($flag) } }
             'instant' { $Arguments.Add("$flag=$(Format-S3PreSignInstant $value)") }
@@ -182,6 +175,7 @@ function Start-S3PreSignRun {
         Window = 4096
     }
     Add-S3PreSignFlag $run.Arguments $Bound $Cmdlet
+    if ($Bound['Detailed']) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType }
     Set-S3PreSignSecret $run $Bound $Cmdlet
     $psi = $run.StartInfo
     foreach ($argument in $run.Arguments) { $psi.ArgumentList.Add($argument) }
@@ -246,6 +240,8 @@ function Receive-S3PreSignResult {
                 if ($record.type -eq 'fatal') { $cmdlet.ThrowTerminatingError((New-S3PreSignError $record.code (Convert-S3PreSignMessage $Run $record.message) $null)) }
             }
         }
+        # A listing answers no request: each object listed and signed is an answer of its own.
+        if ($Run.Listing) { $Run.Targets.Enqueue($null); $Run.Numbers.Enqueue(0); if ($Run.Answered % 1000 -eq 0) { Write-Progress -Activity $Run.Listing -Status "$($Run.Answered) objects signed so far" } }
         if ($Run.Targets.Count -eq 0) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign wrote an answer (line $($Run.Answered + 1)) to a request that was not sent." }
         $Run.Answered++
         $target, $number = $Run.Targets.Dequeue(), $Run.Numbers.Dequeue()
@@ -266,10 +262,17 @@ function Receive-S3PreSignResult {
 }
 
 function Convert-S3PreSignMessage {
-    # s3presign's message in PowerShell's terms (-ExpiresIn, not --expires-in or expires_in), masked.
+    # s3presign's message in PowerShell's terms (-ExpiresIn, not --expires-in or expires_in), masked. The words
+    # (flags and protocol fields) are looked up in a dictionary built from the flag table on first use, not at
+    # import: most runs have no message to convert.
     param([hashtable]$Run, [string]$Message)
+    if (-not ($terms = $script:S3PreSignTerms)) {
+        $terms = $script:S3PreSignTerms = @{ '--bucket' = '-BucketName'; '--key' = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey'; part_number = '-PartNumber'; version_id = '-VersionId'; '--condition' = '-Conditions' }
+        foreach ($entry in $S3PreSignFlags.GetEnumerator()) { $terms[$entry.Value[0]] = $terms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key }
+        $terms.sse = $terms['--sse'] = '-ServerSideEncryptionMethod'
+    }
     $Message = $Message -replace '^line \d+: ', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1' -replace 'the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '--sse-customer-key'
-    $Message = $S3PreSignTermPattern.Replace($Message, { param($m) if ($S3PreSignTerms[$m.Value]) { $S3PreSignTerms[$m.Value] } else { $m.Value } })
+    $Message = [regex]::Replace($Message, '(?<![\w-])(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+)(?![\w-])', { param($m) if ($terms[$m.Value]) { $terms[$m.Value] } else { $m.Value } })
     Protect-S3PreSignText $Run $Message
 }
 
@@ -308,18 +311,15 @@ function Stop-S3PreSignRun {
 function Get-S3PreSignDetailedType {
     # The -Detailed result type, a PowerShell class filled by System.Text.Json. Defined on first use: a class
     # costs its compile time at import otherwise, and most pipelines want only the URLs.
-    if (-not $script:S3PreSignDetailedType) { $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions = (. ([System.IO.Path]::Combine($PSScriptRoot, 'S3PreSign.Types.ps1'))), [System.Text.Json.JsonSerializerOptions]@{ PropertyNameCaseInsensitive = $true } }
+    if (-not $script:S3PreSignDetailedType) { $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions = (. ([System.IO.Path]::Combine($PSScriptRoot, 'S3PreSign.Types.ps1'))), [System.Text.Json.JsonSerializerOptions]::new() }
     $script:S3PreSignDetailedType, $script:S3PreSignJsonOptions
 }
 
-$S3PreSignRegions = 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ca-central-1',
-'ca-west-1', 'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1', 'us-gov-east-1', 'us-gov-west-1', 'cn-north-1', 'cn-northwest-1'
-
 function Complete-S3PreSignArgument {
-    # Tab completion: -Region from the list above; -ProfileName from the binary (s3presign profiles, no network).
+    # Tab completion, from the binary (no network): -Region from s3presign regions, -ProfileName from s3presign profiles.
     param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
     $binary = Resolve-S3PreSignBinary
-    $values = if ($ParameterName -eq 'Region') { $S3PreSignRegions } elseif ($binary) { (& $binary profiles --output json 2>$null | ConvertFrom-Json).name }
+    $values = if (-not $binary) { } elseif ($ParameterName -eq 'Region') { & $binary regions } else { (& $binary profiles --output json 2>$null | ConvertFrom-Json).name }
     foreach ($value in $values) { if ($value -like "$WordToComplete*") { [System.Management.Automation.CompletionResult]::new($value, $value, 'ParameterValue', $value) } }
 }
 
@@ -444,6 +444,11 @@ function Get-S3PreSignedURL {
     .PARAMETER PartNumber
     The part(s), 1-10000, with -UploadId: one URL per number. Piped numbers are part numbers with -UploadId.
 
+    .PARAMETER KeyPrefix
+    Sign every object under this prefix of -BucketName ('' for the whole bucket): s3presign lists them
+    (ListObjectsV2, every page: a call to S3 with the same credentials, region and endpoint) and signs each as
+    it is listed, with Write-Progress on the way. The name Get-S3Object uses. Not with -Key or pipeline input.
+
     .PARAMETER ServerSideEncryptionMethod
     PUT: None (no header), AES256, aws:kms or aws:kms:dsse. Aliases: ServerSideEncryption.
 
@@ -505,6 +510,11 @@ function Get-S3PreSignedURL {
     A 7-day link for every listed object, in a CSV with the bucket, key, expiry (ISO 8601 UTC) and URL.
 
     .EXAMPLE
+    Get-S3PreSignedURL -BucketName reports -KeyPrefix 2025/q1/ -ExpiresIn 7d -Detailed | Export-Csv links.csv
+
+    The same without AWS.Tools: s3presign lists the prefix itself and signs each object as it is listed.
+
+    .EXAMPLE
     Import-Csv keys.csv | Get-S3PreSignedURL -ExpiresIn 12h -Detailed -ErrorVariable failed -ErrorAction SilentlyContinue | Export-Csv links.csv
     if ($failed) { $failed | ForEach-Object { "not signed: $_" }; exit 1 }
 
@@ -547,7 +557,7 @@ function Get-S3PreSignedURL {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)][Alias('Bucket')][object]$BucketName,
         [Parameter(Position = 1, ValueFromPipelineByPropertyName)][object]$Key, [Parameter(ValueFromPipelineByPropertyName)][string]$VersionId,
         [Parameter(ValueFromPipelineByPropertyName)][Alias('RegionToCall')][object]$Region,
-        [Parameter(ValueFromPipelineByPropertyName)][object]$PartNumber, [Alias('Expire')][datetime]$Expires, [object]$ExpiresIn,
+        [Parameter(ValueFromPipelineByPropertyName)][object]$PartNumber, [AllowEmptyString()][string]$KeyPrefix, [Alias('Expire')][datetime]$Expires, [object]$ExpiresIn,
         [ValidateSet('GET', 'PUT', 'HEAD', 'DELETE', 'POST')][string]$Verb = 'GET', [ValidateSet('HTTP', 'HTTPS')][string]$Protocol = 'HTTPS',
         [Parameter(ParameterSetName = 'Profile')][Alias('StoredCredentials', 'AWSProfileName', 'Profile')][AllowEmptyString()][AllowNull()][string]$ProfileName,
         [Alias('AWSProfilesLocation', 'ProfilesLocation')][AllowEmptyString()][AllowNull()][string]$ProfileLocation,
@@ -580,17 +590,18 @@ function Get-S3PreSignedURL {
         if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
         $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
         foreach ($name in 'BucketName', 'Key', 'VersionId', 'PartNumber') { [void]$bound.Remove($name) }
-        $arguments, $run = ('batch', '--protocol', '1', '--output', $(if ($Detailed) { 'json' } else { 'url-or-error' })), $null
+        $arguments, $run = ('batch', '--protocol', '1', '--output', $(if ($Detailed) { 'powershell' } else { 'url-or-error' })), $null
         $piped, $keyGiven, $bucketGiven, $fixedParts, $index = $PSCmdlet.MyInvocation.ExpectingInput, $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
+        if (($listing = $PSBoundParameters.ContainsKey('KeyPrefix')) -and ($keyGiven -or $piped -or -not $BucketName)) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-KeyPrefix signs every object under a prefix of -BucketName: give -BucketName, and neither -Key nor pipeline input.' $KeyPrefix)) }
     }
 
     process {
+        if ($listing) { return }   # -KeyPrefix: the objects come from the listing (end), not from parameters or the pipeline
         # Started with the first item: an empty pipeline starts nothing. The common case (an item that is one
         # request, answered by a URL or, with -Detailed, a url record) runs inline below, not through the
         # runner's functions: a script function call costs more than everything else an item does.
         if (-not $run) {
             $run = Start-S3PreSignRun $PSCmdlet $arguments $bound
-            if ($Detailed) { $run.Detailed, $run.JsonOptions = Get-S3PreSignDetailedType }
             $stdin, $stdout, $targets, $numbers, $answer, $run.Single = $run.Stdin, $run.Stdout, $run.Targets, $run.Numbers, $(if ($Detailed) { '{"type":"url"' } else { 'http' }), -not $piped
         }
         # What the pipeline gave, bound as AWS.Tools binds it: a piped string is the bucket when -Key is on the
@@ -637,8 +648,14 @@ function Get-S3PreSignedURL {
     }
 
     end {
+        if ($listing) {
+            # s3presign lists the prefix and signs what it lists (url --recursive); only its answers are read.
+            $run = Start-S3PreSignRun $PSCmdlet ('url', '--recursive', "--bucket=$BucketName", '--output', $arguments[4]) $bound
+            $run.Listing, $run.Numbered = "Signing every object under s3://$BucketName/$KeyPrefix", $false
+        }
         if ($run.Regions) { foreach ($other in $run.Regions.Values) { Complete-S3PreSignRun $other } }
         if ($run) { Complete-S3PreSignRun $run }
+        if ($listing) { Write-Progress -Activity $run.Listing -Completed }
     }
 
     clean {
@@ -655,7 +672,6 @@ function Send-S3PreSignRegionRequest {
     if (-not ($other = $Run.Regions[$Region])) {
         $regional = @{} + $Bound; $regional.Region = $Region
         $other = $Run.Regions[$Region] = Start-S3PreSignRun $Run.Cmdlet $Run.Arguments.GetRange(0, 5) $regional
-        $other.Detailed, $other.JsonOptions = $Run.Detailed, $Run.JsonOptions
     }
     $other.Single = $Run.Single
     Send-S3PreSignRequest $other $Line $Target $Number

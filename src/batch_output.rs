@@ -35,6 +35,7 @@ pub fn writer(format: BatchOutput) -> Box<dyn Results> {
     match format {
         BatchOutput::Jsonl => Box::new(JsonLines),
         BatchOutput::UrlOrError => Box::new(UrlOrError),
+        BatchOutput::Powershell => Box::new(PowerShellRecords),
         BatchOutput::Url => Box::new(UrlLines),
         BatchOutput::Csv => Box::new(Delimited::new(b',')),
         BatchOutput::Tsv => Box::new(Delimited::new(b'\t')),
@@ -74,6 +75,29 @@ impl Results for UrlOrError {
     fn signed(&mut self, out: &mut dyn Write, _: u64, p: &Presigned) -> io::Result<()> {
         out.write_all(p.url.as_bytes())?;
         out.write_all(b"\n")
+    }
+    fn failed(
+        &mut self,
+        out: &mut dyn Write,
+        _: &mut dyn Write,
+        number: u64,
+        error: &ItemError,
+        echo: Option<&Map<String, Value>>,
+    ) -> io::Result<()> {
+        output::write_error(&mut &mut *out, number, error, echo)
+    }
+}
+
+/// The `url` record shaped as the PowerShell module's `S3PreSignedUrl` objects, or the JSON error
+/// record: `Get-S3PreSignedURL -Detailed` deserialises it into its class with no conversion step.
+struct PowerShellRecords;
+
+impl Results for PowerShellRecords {
+    fn start(&mut self, _: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+    fn signed(&mut self, out: &mut dyn Write, _: u64, p: &Presigned) -> io::Result<()> {
+        output::write_powershell_url(&mut &mut *out, p)
     }
     fn failed(
         &mut self,

@@ -59,6 +59,9 @@ pub enum Command {
     /// List the profiles of the AWS config and credentials files, with their regions (no
     /// network call, no secrets).
     Profiles(ProfilesArgs),
+    /// List the AWS regions this build knows, one per line (the S3 regions of every partition;
+    /// for tab completion). Any well-formed region can still be signed for, with a warning.
+    Regions,
     /// Print a shell completion script. Bash: `source <(s3presign completions bash)`;
     /// PowerShell: `s3presign completions powershell | Out-String | Invoke-Expression`.
     Completions(CompletionsArgs),
@@ -265,6 +268,7 @@ pub enum UrlOutput {
     Csv,
     Tsv,
     UrlOrError,
+    Powershell,
 }
 
 /// `url --recursive`: sign every object under a prefix (a ListObjectsV2 call to S3).
@@ -344,6 +348,9 @@ pub enum BatchOutput {
     /// The URL alone, errors as JSON records: what a caller that needs nothing else (the
     /// PowerShell module's default output) can pass on without parsing.
     UrlOrError,
+    /// The `url` record with the property names and shapes of the PowerShell module's
+    /// `S3PreSignedUrl` objects (`Get-S3PreSignedURL -Detailed`), errors as JSON records.
+    Powershell,
     /// Exactly one line per input: its URL, or an empty line (the error goes to stderr).
     Url,
     /// A header, then one CSV row per input.

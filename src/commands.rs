@@ -48,8 +48,21 @@ pub fn main() -> ExitCode {
         Command::Inspect(args) => run_inspect(args),
         Command::Post(args) => run_post(args),
         Command::Profiles(args) => run_profiles(&args),
+        Command::Regions => run_regions(),
         Command::Completions(args) => shell_docs::completions(args.shell),
         Command::Man(args) => shell_docs::man(args.out_dir.as_deref()),
+    }
+}
+
+fn run_regions() -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let written = crate::region::names()
+        .try_for_each(|name| writeln!(stdout, "{name}"))
+        .and_then(|_| stdout.flush());
+    match written {
+        Ok(()) => ExitCode::Success,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::Success,
+        Err(_) => ExitCode::SetupFailed,
     }
 }
 
@@ -72,11 +85,11 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
     let json = args.output == UrlOutput::Json;
     if matches!(
         args.output,
-        UrlOutput::Csv | UrlOutput::Tsv | UrlOutput::UrlOrError
+        UrlOutput::Csv | UrlOutput::Tsv | UrlOutput::UrlOrError | UrlOutput::Powershell
     ) {
         let usage = SetupError::new(
             SetupErrorKind::Usage,
-            "--output csv, tsv and url-or-error are for many URLs: add --recursive (a prefix), or use batch",
+            "--output csv, tsv, url-or-error and powershell are for many URLs: add --recursive (a prefix), or use batch",
         );
         return report_setup_error(&usage, false);
     }

@@ -110,6 +110,72 @@ pub fn write_url(out: &mut impl Write, line: u64, p: &Presigned) -> io::Result<(
     out.write_all(b"\n")
 }
 
+/// A `url` record for the PowerShell module (`--output powershell`, docs/protocol.md): the
+/// properties of its `S3PreSignedUrl` objects, by name and shape, so that System.Text.Json fills
+/// the class directly. `Headers` is one `Name: value` per line (flat for Export-Csv); fields with no
+/// value are left out; no `line` (the module counts) and no `warnings` (they go to stderr).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PowerShellUrlRecord<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    bucket: &'a str,
+    key: &'a str,
+    verb: &'static str,
+    url: &'a str,
+    expires_at: String,
+    effective_expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credential_expires_at: Option<String>,
+    signed_at: String,
+    expires_in_seconds: i64,
+    region: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_type: Option<&'a str>,
+    headers: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upload_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part_number: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    curl: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invoke_web_request: Option<&'a str>,
+}
+
+pub fn write_powershell_url(out: &mut impl Write, p: &Presigned) -> io::Result<()> {
+    let headers = p
+        .headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let record = PowerShellUrlRecord {
+        kind: "url",
+        bucket: &p.bucket,
+        key: &p.key,
+        verb: p.verb.as_str(),
+        url: &p.url,
+        expires_at: format_utc(p.expires_at),
+        effective_expires_at: format_utc(p.effective_expires_at),
+        credential_expires_at: p.credentials_expire_at.map(format_utc),
+        signed_at: format_utc(p.signed_at),
+        expires_in_seconds: p.expires_in_seconds,
+        region: &p.region,
+        version_id: p.version_id.as_deref(),
+        content_type: p.content_type.as_deref(),
+        headers,
+        upload_id: p.upload_id.as_deref(),
+        part_number: p.part_number,
+        curl: p.curl.as_deref(),
+        invoke_web_request: p.invoke_web_request.as_deref(),
+    };
+    serde_json::to_writer(&mut *out, &record)?;
+    out.write_all(b"\n")
+}
+
 /// `message` is prefixed with the line number, so that it stands on its own in a log.
 pub fn write_error(
     out: &mut impl Write,

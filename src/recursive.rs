@@ -148,7 +148,11 @@ pub fn run(
 /// was signed (or there was none), 1 when some could not be, 2 for bad flags, setup failures
 /// and listing errors.
 pub fn command(args: UrlArgs) -> ExitCode {
-    let json = args.output == UrlOutput::Json;
+    // Outputs that carry JSON records report a setup or listing failure as a `fatal` record too.
+    let json = matches!(
+        args.output,
+        UrlOutput::Json | UrlOutput::UrlOrError | UrlOutput::Powershell
+    );
     let usage = |message: &str| {
         commands::report_setup_error(&SetupError::new(SetupErrorKind::Usage, message), json)
     };
@@ -158,8 +162,9 @@ pub fn command(args: UrlArgs) -> ExitCode {
         UrlOutput::Csv => BatchOutput::Csv,
         UrlOutput::Tsv => BatchOutput::Tsv,
         UrlOutput::UrlOrError => BatchOutput::UrlOrError,
+        UrlOutput::Powershell => BatchOutput::Powershell,
         UrlOutput::Table => {
-            return usage("--output table shows one URL: with --recursive use url, json, csv, tsv or url-or-error")
+            return usage("--output table shows one URL: with --recursive use url, json, csv, tsv, url-or-error or powershell")
         }
     };
     let verb = match args.request.verb.as_deref().map(Verb::parse).transpose() {

@@ -66,6 +66,15 @@ fn known_regions() -> impl Iterator<Item = &'static str> {
         .chain(["us-east-1", "aws-global"])
 }
 
+/// The regions this build knows, sorted, without duplicates or the `aws-global` pseudo-region:
+/// what `s3presign regions` lists for tab completion.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    let mut names: Vec<&'static str> = known_regions().filter(|r| *r != "aws-global").collect();
+    names.sort_unstable();
+    names.dedup();
+    names.into_iter()
+}
+
 fn is_known(region: &str) -> bool {
     known_regions().any(|r| r == region)
 }

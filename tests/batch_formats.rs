@@ -206,6 +206,66 @@ fn json_is_still_the_name_of_jsonl_output() {
 }
 
 #[test]
+fn powershell_output_carries_the_jsonl_record_in_the_module_s_property_names() {
+    let input = concat!(
+        "{\"bucket\":\"b-1\",\"key\":\"a\",\"version_id\":\"v1\"}\n",
+        "{\"bucket\":\"b-1\",\"key\":\"up\",\"verb\":\"PUT\",\"content_type\":\"text/csv\",\"metadata\":{\"owner\":\"ops\"}}\n",
+        "{\"bucket\":\"b-1\"}\n",
+    );
+    let jsonl = batch(&["--output", "jsonl"], input);
+    let ps = batch(&["--output", "powershell"], input);
+    jsonl.expect_code(1);
+    ps.expect_code(1);
+    let (jsonl, ps) = (jsonl.records(), ps.records());
+    assert_eq!(ps.len(), 3);
+    // PowerShell property name -> protocol field, for every property of S3PreSignedUrl.
+    let names = [
+        ("Bucket", "bucket"),
+        ("Key", "key"),
+        ("Verb", "verb"),
+        ("Url", "url"),
+        ("ExpiresAt", "expires_at"),
+        ("EffectiveExpiresAt", "effective_expires_at"),
+        ("CredentialExpiresAt", "credentials_expire_at"),
+        ("SignedAt", "signed_at"),
+        ("ExpiresInSeconds", "expires_in_seconds"),
+        ("Region", "region"),
+        ("VersionId", "version_id"),
+        ("ContentType", "content_type"),
+        ("UploadId", "upload_id"),
+        ("PartNumber", "part_number"),
+        ("Curl", "curl"),
+        ("InvokeWebRequest", "invoke_web_request"),
+    ];
+    for (record, reference) in ps.iter().zip(&jsonl).take(2) {
+        assert_eq!(record["type"], "url");
+        for (property, field) in names {
+            assert_eq!(record[property], reference[field], "{property}");
+        }
+        let headers: Vec<String> = reference["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, value)| format!("{name}: {}", value.as_str().unwrap()))
+            .collect();
+        assert_eq!(record["Headers"], headers.join("\n"));
+    }
+    assert_eq!(
+        ps[1]["Headers"],
+        "Content-Type: text/csv\nx-amz-meta-owner: ops"
+    );
+    assert_eq!(ps[0]["Headers"], "");
+    assert_eq!(ps[0]["VersionId"], "v1");
+    assert!(
+        ps[1].get("VersionId").is_none(),
+        "no null fields: {}",
+        ps[1]
+    );
+    // Errors are the protocol's error records, as in every JSON output.
+    assert_eq!(ps[2], jsonl[2]);
+}
+
+#[test]
 fn signing_threads_keep_input_order_and_give_the_same_output_as_one() {
     let mut input = String::new();
     for i in 0..5_000 {
@@ -215,7 +275,7 @@ fn signing_threads_keep_input_order_and_give_the_same_output_as_one() {
             _ => input.push_str(&format!("{{\"bucket\":\"b-1\",\"key\":\"obj/{i}\"}}\n")),
         }
     }
-    for format in ["jsonl", "url", "url-or-error", "csv"] {
+    for format in ["jsonl", "url", "url-or-error", "powershell", "csv"] {
         let one = batch(&["--output", format, "--threads", "1"], &input);
         let three = batch(&["--output", format, "--threads", "3"], &input);
         one.expect_code(1);

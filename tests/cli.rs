@@ -396,3 +396,48 @@ fn json_output_reports_failures_as_records_with_codes() {
         "the bare-URL output stays empty on failure"
     );
 }
+
+#[test]
+fn regions_lists_each_known_region_once_and_each_signs_without_a_warning() {
+    let run = s3presign().args(["regions"]).run();
+    run.expect_code(0);
+    let regions: Vec<&str> = run.stdout.lines().collect();
+    let mut sorted = regions.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(regions, sorted, "sorted, each once");
+    for expected in [
+        "us-east-1",
+        "eu-west-1",
+        "ap-southeast-2",
+        "cn-north-1",
+        "us-gov-west-1",
+    ] {
+        assert!(regions.contains(&expected), "{expected} in {regions:?}");
+    }
+    assert!(
+        !regions.contains(&"aws-global"),
+        "a pseudo-region is not listed"
+    );
+    for region in regions {
+        let signed = s3presign()
+            .with_example_keys()
+            .args([
+                "url",
+                "--bucket",
+                "my-bucket",
+                "--key",
+                "k",
+                "--region",
+                region,
+            ])
+            .run();
+        signed.expect_code(0);
+        assert!(signed.stderr.is_empty(), "{region}: {}", signed.stderr);
+        assert!(
+            signed.stdout.contains(&format!("%2F{region}%2Fs3%2F")),
+            "{region}: {}",
+            signed.stdout
+        );
+    }
+}
