@@ -582,14 +582,13 @@ function Get-S3PreSignedURL {
 
     begin {
         Set-StrictMode -Off
-        $run = $null
         if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null)) }
         if ($PSBoundParameters['AccessKey'] -and -not $PSBoundParameters['SecretKey']) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-AccessKey needs -SecretKey (and -SessionToken for temporary credentials).' $null)) }
-        # The table's names for what this command calls otherwise; per-item values go on the request lines.
+        # The table's names for what this command calls otherwise. -BucketName, -Key, -VersionId and -PartNumber
+        # are not in the table: they go on the request lines, item by item.
         $bound = @{} + $PSBoundParameters
         if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
         $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
-        foreach ($name in 'BucketName', 'Key', 'VersionId', 'PartNumber') { [void]$bound.Remove($name) }
         $arguments, $run = ('batch', '--protocol', '1', '--output', $(if ($Detailed) { 'powershell' } else { 'url-or-error' })), $null
         $piped, $keyGiven, $bucketGiven, $fixedParts, $index = $PSCmdlet.MyInvocation.ExpectingInput, $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
         if (($listing = $PSBoundParameters.ContainsKey('KeyPrefix')) -and ($keyGiven -or $piped -or -not $BucketName)) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-KeyPrefix signs every object under a prefix of -BucketName: give -BucketName, and neither -Key nor pipeline input.' $KeyPrefix)) }
@@ -616,7 +615,8 @@ function Get-S3PreSignedURL {
             elseif ($UploadId -and ($InputObject -isnot [string] -or $keyGiven)) { $parts = $InputObject }
             else { $keys = $InputObject }
         } elseif ($Region -and $Region -ne $commandRegion) { $itemRegion = [string]$Region }
-        $fields = if ($bucket) { ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]$bucket).ToString() + '"' } else { '' }
+        # The bucket's JSON, encoded again only when it changes (pipelines usually repeat one bucket).
+        $fields = if ($lastBucket -ceq $bucket) { $lastFields } elseif ($bucket) { ($lastFields = ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]($lastBucket = $bucket)).ToString() + '"') } else { '' }
         if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
         if ($keys -is [string] -and $null -eq $parts -and -not $itemRegion) {
             if ($targets.Count -ge $run.Window) { Receive-S3PreSignResult $run ($run.Answered + $run.Window / 2) }
@@ -639,10 +639,11 @@ function Get-S3PreSignedURL {
                 }
             }
         }
-        # The results that have arrived: URLs (url records) here, anything else through the runner.
+        # The results that have arrived: URLs (url records) here, emitted as output (cheaper than WriteObject
+        # calls), anything else through the runner.
         while (($task = $run.ReadTask).IsCompleted -and $targets.Count -and ($line = $task.Result) -and $line.StartsWith($answer)) {
             $run.ReadTask = $stdout.ReadLineAsync(); $run.Answered++; [void]$targets.Dequeue(); [void]$numbers.Dequeue()
-            if ($Detailed) { $PSCmdlet.WriteObject([System.Text.Json.JsonSerializer]::Deserialize($line, $run.Detailed, $run.JsonOptions)) } else { $PSCmdlet.WriteObject($line) }
+            if ($Detailed) { [System.Text.Json.JsonSerializer]::Deserialize($line, $run.Detailed, $run.JsonOptions) } else { $line }
         }
         if ($run.ReadTask.IsCompleted) { Receive-S3PreSignResult $run -1 }
     }
