@@ -267,7 +267,7 @@ function Convert-S3PreSignMessage {
     # import: most runs have no message to convert.
     param([hashtable]$Run, [string]$Message)
     if (-not ($terms = $script:S3PreSignTerms)) {
-        $terms = $script:S3PreSignTerms = @{ '--bucket' = '-BucketName'; '--key' = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey'; part_number = '-PartNumber'; version_id = '-VersionId'; '--condition' = '-Conditions' }
+        $terms = $script:S3PreSignTerms = @{ '--bucket' = '-BucketName'; '--key' = '-Key'; '--sse-customer-key' = '-ServerSideEncryptionCustomerProvidedKey'; part_number = '-PartNumber'; version_id = '-VersionId'; '--condition' = '-Conditions'; '--recursive' = '-KeyPrefix' }
         foreach ($entry in $S3PreSignFlags.GetEnumerator()) { $terms[$entry.Value[0]] = $terms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key }
         $terms.sse = $terms['--sse'] = '-ServerSideEncryptionMethod'
     }
@@ -591,7 +591,7 @@ function Get-S3PreSignedURL {
         $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
         $arguments, $run = ('batch', '--protocol', '1', '--output', $(if ($Detailed) { 'powershell' } else { 'url-or-error' })), $null
         $piped, $keyGiven, $bucketGiven, $fixedParts, $index = $PSCmdlet.MyInvocation.ExpectingInput, $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
-        if (($listing = $PSBoundParameters.ContainsKey('KeyPrefix')) -and ($keyGiven -or $piped -or -not $BucketName)) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-KeyPrefix signs every object under a prefix of -BucketName: give -BucketName, and neither -Key nor pipeline input.' $KeyPrefix)) }
+        if (($listing = $PSBoundParameters.ContainsKey('KeyPrefix')) -and ($keyGiven -or $piped -or $VersionId -or -not $BucketName)) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-KeyPrefix signs the current version of every object under a prefix of -BucketName: give -BucketName, and neither -Key, -VersionId nor pipeline input.' $KeyPrefix)) }
     }
 
     process {

@@ -81,8 +81,15 @@ Describe 'Get-S3PreSignedURL -KeyPrefix' {
         @{ What = '-Key'; Script = { Get-S3PreSignedURL -BucketName b -Key k -KeyPrefix p/ -AccessKey AKIDEXAMPLE -SecretKey example } }
         @{ What = 'pipeline input'; Script = { 'k' | Get-S3PreSignedURL -BucketName b -KeyPrefix p/ -AccessKey AKIDEXAMPLE -SecretKey example } }
         @{ What = 'no -BucketName'; Script = { Get-S3PreSignedURL -KeyPrefix p/ -AccessKey AKIDEXAMPLE -SecretKey example } }
+        @{ What = '-VersionId'; Script = { Get-S3PreSignedURL -BucketName b -KeyPrefix p/ -VersionId v1 -AccessKey AKIDEXAMPLE -SecretKey example } }
     ) {
         $err = { & $Script } | Should -Throw -ErrorId 'usage,Get-S3PreSignedURL' -PassThru
         $err.Exception.Message | Should -BeLike '*-KeyPrefix*-BucketName*'
+    }
+
+    It 'says -KeyPrefix, not --recursive, when the verb cannot be listed' {
+        $err = { Get-S3PreSignedURL -BucketName $s3.Bucket -KeyPrefix $prefix -Verb PUT @server } | Should -Throw -ErrorId 'usage,Get-S3PreSignedURL' -PassThru
+        $err.Exception.Message | Should -BeLike '*-Verb PUT*-KeyPrefix*'
+        $err.Exception.Message | Should -Not -BeLike '*--*'
     }
 }
