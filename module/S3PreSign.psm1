@@ -271,8 +271,10 @@ function Convert-S3PreSignMessage {
         foreach ($entry in $S3PreSignFlags.GetEnumerator()) { $terms[$entry.Value[0]] = $terms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key }
         $terms.sse = $terms['--sse'] = '-ServerSideEncryptionMethod'
     }
-    $Message = $Message -replace '^line \d+: ', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1' -replace 'the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '--sse-customer-key'
-    $Message = [regex]::Replace($Message, '(?<![\w-])(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+)(?![\w-])', { param($m) if ($terms[$m.Value]) { $terms[$m.Value] } else { $m.Value } })
+    $Message = $Message -replace '^line \d+: ', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1' -replace 'the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '--sse-customer-key' -replace 'the line''s "region"', 'its Region property'
+    # Not inside an aws CLI command the message suggests (aws sso login --profile NAME), and not twice where
+    # the message already gives the PowerShell name: "--profile (-ProfileName)".
+    $Message = [regex]::Replace($Message, '(?<![\w-]|aws [a-z0-9 -]+ )(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+|sse|acl)(?![\w-])', { param($m) if ($terms[$m.Value]) { $terms[$m.Value] } else { $m.Value } }) -replace '(-\w+) \(\1\)', '$1'
     Protect-S3PreSignText $Run $Message
 }
 
@@ -326,7 +328,7 @@ function Complete-S3PreSignArgument {
 function Get-S3PreSignedURL {
     <#
     .SYNOPSIS
-    Makes pre-signed S3 URLs (AWS Signature Version 4) without contacting AWS, as AWS.Tools.S3's Get-S3PreSignedURL does, in bulk.
+    Makes pre-signed S3 URLs (AWS Signature Version 4) without contacting AWS, as AWS.Tools.S3's Get-S3PreSignedURL does, in bulk; -KeyPrefix lists the objects to sign through S3.
 
     .DESCRIPTION
     Get-S3PreSignedURL signs GET, PUT, HEAD or DELETE requests for S3 objects with the s3presign program, which
@@ -583,7 +585,7 @@ function Get-S3PreSignedURL {
     begin {
         Set-StrictMode -Off
         if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null)) }
-        if ($PSBoundParameters['AccessKey'] -and -not $PSBoundParameters['SecretKey']) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-AccessKey needs -SecretKey (and -SessionToken for temporary credentials).' $null)) }
+        if ([bool]$PSBoundParameters['AccessKey'] -ne [bool]$PSBoundParameters['SecretKey']) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-AccessKey and -SecretKey go together (with -SessionToken for temporary credentials): give both, or neither.' $null)) }
         # The table's names for what this command calls otherwise. -BucketName, -Key, -VersionId and -PartNumber
         # are not in the table: they go on the request lines, item by item.
         $bound = @{} + $PSBoundParameters
@@ -614,19 +616,19 @@ function Get-S3PreSignedURL {
             if ($keyGiven -and -not $bucketGiven -and -not $UploadId) { $bucket = [string]$InputObject }
             elseif ($UploadId -and ($InputObject -isnot [string] -or $keyGiven)) { $parts = $InputObject }
             else { $keys = $InputObject }
-        } elseif ($Region -and $Region -ne $commandRegion) { $itemRegion = [string]$Region }
+        } elseif ($Region -and $Region -ne $commandRegion) { $itemRegion = [string]$Region }   # signed for its region
         # The bucket's JSON, encoded again only when it changes (pipelines usually repeat one bucket).
         $fields = if ($lastBucket -ceq $bucket) { $lastFields } elseif ($bucket) { ($lastFields = ',"bucket":"' + [System.Text.Json.JsonEncodedText]::Encode([string]($lastBucket = $bucket)).ToString() + '"') } else { '' }
         if ($VersionId) { $fields += ',"version_id":"' + [System.Text.Json.JsonEncodedText]::Encode($VersionId).ToString() + '"' }
-        if ($keys -is [string] -and $null -eq $parts -and -not $itemRegion) {
+        if ($itemRegion) { $fields += ',"region":"' + [System.Text.Json.JsonEncodedText]::Encode($itemRegion).ToString() + '"' }
+        if ($keys -is [string] -and $null -eq $parts) {
             if ($targets.Count -ge $run.Window) { Receive-S3PreSignResult $run ($run.Answered + $run.Window / 2) }
             $stdin.WriteLine('{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($keys).ToString() + '"' + $fields + '}')
             $targets.Enqueue($target); $numbers.Enqueue($index)
         } else {
-            # Several keys or parts (one request each), or a piped object's own region (a run of its own:
-            # s3presign signs for one region per process).
+            # Several keys or parts (one request each). An empty PartNumber (an Import-Csv cell) is none.
             $keys = if ($null -eq $keys) { [string[]]'' } else { [string[]]$keys }
-            if ($itemRegion -and -not $run.Regions) { $run.Regions = @{} }
+            if ('' -eq $parts) { $parts = $null }
             $partList = if ($null -eq $parts) { , [object[]]::new(1) } else { @(foreach ($p in $parts) { if ($p -is [int] -or $p -is [long]) { [string]$p } else { '"' + [System.Text.Json.JsonEncodedText]::Encode([string]$p).ToString() + '"' } }) }
             $run.Single = -not $piped -and $keys.Count * $partList.Count -eq 1
             foreach ($k in $keys) {
@@ -634,8 +636,7 @@ function Get-S3PreSignedURL {
                 foreach ($p in $partList) {
                     $line = if ($null -ne $p) { $head + ',"part_number":' + $p + '}' } else { $head + '}' }
                     $t = if ($piped) { $InputObject } elseif ($null -ne $p -and $null -ne $fixedParts) { $p.Trim('"') } else { $k }
-                    if ($itemRegion) { Send-S3PreSignRegionRequest $run $itemRegion $line $t $index $bound }
-                    else { Send-S3PreSignRequest $run $line $t $index }
+                    Send-S3PreSignRequest $run $line $t $index
                 }
             }
         }
@@ -654,29 +655,11 @@ function Get-S3PreSignedURL {
             $run = Start-S3PreSignRun $PSCmdlet ('url', '--recursive', "--bucket=$BucketName", '--output', $arguments[4]) $bound
             $run.Listing, $run.Numbered = "Signing every object under s3://$BucketName/$KeyPrefix", $false
         }
-        if ($run.Regions) { foreach ($other in $run.Regions.Values) { Complete-S3PreSignRun $other } }
         if ($run) { Complete-S3PreSignRun $run }
         if ($listing) { Write-Progress -Activity $run.Listing -Completed }
     }
 
-    clean {
-        Stop-S3PreSignRun $run
-        if ($run.Regions) { foreach ($other in $run.Regions.Values) { Stop-S3PreSignRun $other } }
-    }
-}
-
-function Send-S3PreSignRegionRequest {
-    # A piped object with its own Region: signed by a run for that region, one per region per pipeline. Results
-    # stay in input order: the main run's pending answers are emitted before, the region run's at once.
-    param([hashtable]$Run, [string]$Region, [string]$Line, [object]$Target, [long]$Number, [hashtable]$Bound)
-    Receive-S3PreSignResult $Run ($Run.Answered + $Run.Targets.Count)
-    if (-not ($other = $Run.Regions[$Region])) {
-        $regional = @{} + $Bound; $regional.Region = $Region
-        $other = $Run.Regions[$Region] = Start-S3PreSignRun $Run.Cmdlet $Run.Arguments.GetRange(0, 5) $regional
-    }
-    $other.Single = $Run.Single
-    Send-S3PreSignRequest $other $Line $Target $Number
-    Receive-S3PreSignResult $other ($other.Answered + $other.Targets.Count)
+    clean { Stop-S3PreSignRun $run }
 }
 
 # Completers registered here, not as attributes: an attribute's script block would not see this module's functions.

@@ -2,7 +2,7 @@
 //!
 //! Columns are found by the header's names, as Import-Csv / Export-Csv users and the module's
 //! `-Detailed` results name them, ignoring case and `_`/`-`/spaces: Bucket (or BucketName, as
-//! Get-S3Object's objects have it), Key, VersionId, Verb, ExpiresIn, Expires, ContentType.
+//! Get-S3Object's objects have it), Key, VersionId, Verb, ExpiresIn, Expires, ContentType, Region.
 //! Other columns (Size, LastModified, Url, …) are ignored. Without a header, `--columns` names
 //! the columns in order (S3 Inventory reports: `bucket,key,…`, with `--keys-url-encoded`).
 //!
@@ -30,6 +30,7 @@ enum Column {
     ExpiresIn,
     Expires,
     ContentType,
+    Region,
     Ignored,
 }
 
@@ -43,6 +44,7 @@ const NAMES: &[(&str, Column)] = &[
     ("expiresin", Column::ExpiresIn),
     ("expires", Column::Expires),
     ("contenttype", Column::ContentType),
+    ("region", Column::Region),
 ];
 
 fn column_named(name: &str) -> Column {
@@ -102,7 +104,7 @@ impl<R: Read> CsvSource<R> {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "the CSV header (line 1) has no Key column (it has: {}); name the columns Bucket, Key, VersionId, Verb, ExpiresIn, Expires, ContentType, or give --columns for a file without a header",
+                    "the CSV header (line 1) has no Key column (it has: {}); name the columns Bucket, Key, VersionId, Verb, ExpiresIn, Expires, ContentType, Region, or give --columns for a file without a header",
                     names.join(", ")
                 ),
             ));
@@ -138,6 +140,7 @@ impl<R: Read> CsvSource<R> {
                 Column::ExpiresIn => fields.expires_in = Some(ExpiresIn::Text(text)),
                 Column::Expires => fields.expires = Some(text),
                 Column::ContentType => fields.content_type = Some(text),
+                Column::Region => fields.region = Some(text),
                 Column::Ignored => {}
             }
         }

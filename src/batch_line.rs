@@ -18,6 +18,7 @@ const FIELDS: &[&str] = &[
     "expires_in",
     "version_id",
     "content_type",
+    "region",
     "response_content_disposition",
     "response_content_type",
     "response_cache_control",
@@ -66,6 +67,8 @@ struct WellFormedLine<'a> {
     version_id: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     content_type: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    region: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +93,7 @@ pub fn parse(line: &[u8]) -> Result<ParsedLine, LineError> {
                 }),
                 version_id: owned(l.version_id),
                 content_type: owned(l.content_type),
+                region: owned(l.region),
                 options: RequestOptions::default(),
             },
         });
@@ -187,6 +191,7 @@ fn fields_of(object: &Map<String, Value>) -> Result<RequestFields, ItemError> {
             "expires" => &mut fields.expires,
             "version_id" => &mut fields.version_id,
             "content_type" => &mut fields.content_type,
+            "region" => &mut fields.region,
             "upload_id" => &mut o.upload_id,
             "content_md5" => &mut o.content_md5,
             "checksum_sha256" => &mut o.checksum_sha256,

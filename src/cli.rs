@@ -335,7 +335,7 @@ pub enum BatchInput {
     /// One s3://bucket/key per line.
     Uri,
     /// RFC 4180 CSV with a header (Bucket or BucketName, Key, VersionId, Verb, ExpiresIn,
-    /// Expires, ContentType), or without one and --columns.
+    /// Expires, ContentType, Region), or without one and --columns.
     Csv,
 }
 
@@ -489,6 +489,7 @@ impl RequestFlags {
             expires_in: self.expires_in.clone().map(ExpiresIn::Text),
             version_id: self.version_id.clone(),
             content_type: self.content_type.clone(),
+            region: None,
             options: self.options.to_options(),
         }
     }

@@ -152,6 +152,14 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
 }
 
 fn run_batch(args: cli::BatchArgs) -> ExitCode {
+    // A key list names no bucket: without --bucket every line would fail the same way.
+    if args.input_format == cli::BatchInput::Keys && args.request.bucket.is_none() {
+        let usage = SetupError::new(
+            SetupErrorKind::Usage,
+            "--input-format keys reads keys only: give the bucket with --bucket",
+        );
+        return report_setup_error(&usage, true);
+    }
     let mut presigner = match setup(&args.session, &args.sse_customer_key) {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, true),

@@ -28,6 +28,8 @@ pub enum ItemErrorKind {
     /// `post`: a form no upload can satisfy (a field given twice, a condition the fields contradict).
     InvalidPolicy,
     Endpoint,
+    /// A request's own region (`region` on a batch line) that is malformed or a typo.
+    InvalidRegion,
     CredentialsRefresh,
     Signing,
 }
@@ -57,6 +59,7 @@ impl ItemErrorKind {
             InvalidUrl => "invalid_url",
             InvalidPolicy => "invalid_policy",
             Endpoint => "endpoint",
+            InvalidRegion => "invalid_region",
             CredentialsRefresh => "credentials_refresh",
             Signing => "signing",
         }

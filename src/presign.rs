@@ -59,6 +59,8 @@ pub enum WarningKind {
     LegacyBucketName,
     /// One run-wide digest (`--content-md5`, `--checksum-sha256`) signed into several parts.
     SharedPartDigest,
+    /// A request's own region that this build does not know (signed for anyway).
+    UnknownRegion,
 }
 
 /// `.` and `..` segments (as in `a/../b`) are what clients normalise away.
@@ -71,6 +73,9 @@ pub struct Presigner {
     signer: Signer,
     credentials_expire_at: Option<DateTime<Utc>>,
     endpoints: EndpointResolver,
+    /// Resolvers for the regions requests ask for instead of the run's (`region` on a batch
+    /// line), each made on first use with the run's endpoint settings.
+    regional: Vec<(String, EndpointResolver)>,
     /// Fixed signing time (`--start-time`); otherwise each request is signed "now".
     start_time: Option<DateTime<Utc>>,
     strict_expiry: bool,
@@ -91,6 +96,7 @@ impl Presigner {
             signer: Signer::new(session.credentials.clone()),
             credentials_expire_at: session.credentials_expire_at,
             endpoints,
+            regional: Vec::new(),
             start_time,
             strict_expiry,
             sse_customer_key: None,
@@ -128,6 +134,32 @@ impl Presigner {
         }
     }
 
+    /// The endpoint resolver for a request's own `region`, with the run's other endpoint settings,
+    /// and the warning for a well-formed region this build does not know. The region is checked
+    /// as `--region` is (`region::check`): malformed, or a typo of a known one on AWS's hosts, is
+    /// an `invalid_region` item error. A FIPS pseudo-region (`fips-us-gov-west-1`) turns on FIPS.
+    fn regional_resolver(
+        &mut self,
+        region: &str,
+    ) -> Result<(&mut EndpointResolver, Option<String>), ItemError> {
+        let custom_endpoint = self.endpoints.options().endpoint_url.is_some();
+        let (plain, fips) = crate::region::strip_fips(region);
+        let warning = crate::region::check(&plain, "the line's \"region\"", custom_endpoint)
+            .map_err(|e| ItemError::new(ItemErrorKind::InvalidRegion, e.message))?;
+        let index = match self.regional.iter().position(|(r, _)| r == region) {
+            Some(index) => index,
+            None => {
+                let mut options = self.endpoints.options().clone();
+                options.region = plain;
+                options.fips |= fips;
+                self.regional
+                    .push((region.to_string(), EndpointResolver::new(options)));
+                self.regional.len() - 1
+            }
+        };
+        Ok((&mut self.regional[index].1, warning))
+    }
+
     /// A presigner with the same credentials, endpoint settings and options, for a signing
     /// thread of its own; `None` when credentials are refreshed during the run, since one
     /// provider must not be asked by several threads at once.
@@ -141,6 +173,7 @@ impl Presigner {
                 .with_session_token(self.signer.session_token().map(String::from)),
             credentials_expire_at: self.credentials_expire_at,
             endpoints: EndpointResolver::new(self.endpoints.options().clone()),
+            regional: Vec::new(),
             start_time: self.start_time,
             strict_expiry: self.strict_expiry,
             sse_customer_key: self.sse_customer_key.clone(),
@@ -205,7 +238,19 @@ impl Presigner {
                 ),
             });
         }
-        let endpoint = self.endpoints.resolve(&request.bucket)?;
+        let endpoint = match request.region.as_deref() {
+            Some(region) if region != self.endpoints.options().region => {
+                let (resolver, warning) = self.regional_resolver(region)?;
+                if let Some(message) = warning {
+                    warnings.push(Warning {
+                        kind: WarningKind::UnknownRegion,
+                        message,
+                    });
+                }
+                resolver.resolve(&request.bucket)?
+            }
+            _ => self.endpoints.resolve(&request.bucket)?,
+        };
         if let Some(message) = &endpoint.warning {
             warnings.push(Warning {
                 kind: WarningKind::LegacyBucketName,

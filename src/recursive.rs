@@ -192,6 +192,22 @@ pub fn command(args: UrlArgs) -> ExitCode {
             Ok(parts) => parts,
             Err(e) => return commands::report_setup_error(&e, json),
         };
+    // The run's options are checked once, before the listing, by signing a stand-in request: a
+    // bad bucket name, an expiry over 7 days or an option the verb does not take would otherwise
+    // fail every listed object, after a listing that may take minutes.
+    let mut probe = args.request.to_fields();
+    probe.bucket = Some(bucket.clone());
+    probe.key = Some(format!("{prefix}s3presign-option-check"));
+    if let Err(e) = probe
+        .validate()
+        .and_then(|request| presigner.presign(request))
+    {
+        return usage(&format!(
+            "{} [{}]; nothing was listed, since every listed object would fail the same way",
+            e.message,
+            e.kind.code()
+        ));
+    }
     let listing = match Listing::new(&session, &endpoint, &bucket, &prefix) {
         Ok(listing) => listing,
         Err(e) => return commands::report_setup_error(&e, json),

@@ -62,6 +62,8 @@ pub struct RequestFields {
     pub expires_in: Option<ExpiresIn>,
     pub version_id: Option<String>,
     pub content_type: Option<String>,
+    /// The region to sign this request for, instead of the run's (`region` on a batch line).
+    pub region: Option<String>,
     pub options: RequestOptions,
 }
 
@@ -86,6 +88,7 @@ impl RequestFields {
             },
             version_id: self.version_id.or_else(|| defaults.version_id.clone()),
             content_type: self.content_type.or_else(|| defaults.content_type.clone()),
+            region: self.region.or_else(|| defaults.region.clone()),
             options: self.options.over(&defaults.options),
         }
     }
@@ -133,6 +136,7 @@ impl RequestFields {
             expiry,
             version_id: self.version_id.filter(|v| !v.is_empty()),
             content_type: self.content_type.filter(|c| !c.is_empty()),
+            region: self.region.filter(|r| !r.is_empty()),
         })
     }
 }
@@ -178,6 +182,9 @@ pub struct Request {
     pub expiry: ExpirySpec,
     pub version_id: Option<String>,
     pub content_type: Option<String>,
+    /// The request's own region; None: the run's. Checked by the presigner, which knows
+    /// whether the endpoint is AWS's (typos refused) or a custom one (any well-formed name).
+    pub region: Option<String>,
     /// Query parameters and headers from the optional fields.
     pub extras: SignedExtras,
 }

@@ -359,3 +359,17 @@ fn a_progress_line_on_a_terminal_and_never_on_stdout() {
         assert!(urls.lines().all(|l| l.starts_with("https://")), "{flag}");
     }
 }
+
+#[test]
+fn a_key_list_without_bucket_is_one_usage_error_not_one_per_line() {
+    let run = batch(&["--input-format", "keys"], "a\nb\nc\n");
+    run.expect_code(2);
+    let records = run.records();
+    assert_eq!(records.len(), 1, "{}", run.stdout);
+    assert_eq!(records[0]["type"], "fatal");
+    assert!(
+        records[0]["message"].as_str().unwrap().contains("--bucket"),
+        "{}",
+        records[0]
+    );
+}

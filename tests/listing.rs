@@ -528,3 +528,46 @@ fn progress_is_drawn_on_a_terminal_only_on_stderr() {
     assert!(!terminal.contains("objects listed"), "{terminal:?}");
     assert_eq!(urls.lines().count(), 2, "{urls}");
 }
+
+/// Options that every listed object would fail on are refused before the listing: with an
+/// endpoint where nothing listens, a listing would be a `listing_failed` error instead.
+#[test]
+fn options_every_object_would_fail_on_are_refused_before_listing() {
+    let cases: [(&[&str], &str); 3] = [
+        (&["--bucket", "b-1", "--expires-in", "8d"], "expiry_too_far"),
+        (
+            &["--bucket", "b-1", "--upload-id", "U1", "--part-number", "3"],
+            "invalid_multipart",
+        ),
+        (&["--bucket", "Bad_Bucket!"], "invalid_bucket"),
+    ];
+    for (flags, code) in cases {
+        let run = common::s3presign()
+            .with_example_keys()
+            .args([
+                "url",
+                "--recursive",
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--output",
+                "json",
+            ])
+            .args(flags)
+            .run();
+        run.expect_code(2);
+        assert!(run.stderr.contains(code), "{flags:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("nothing was listed"),
+            "{flags:?}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("cannot list"),
+            "{flags:?}: {}",
+            run.stderr
+        );
+        let records = run.records();
+        assert_eq!(records.len(), 1, "{flags:?}: {}", run.stdout);
+        assert_eq!(records[0]["type"], "fatal");
+    }
+}

@@ -241,6 +241,27 @@ Describe 'AWS.Tools parameters and pipeline binding' {
         $urls[2] | Should -BeLike 'https://examplebucket.s3.ap-south-1.amazonaws.com/c?*%2Fap-south-1%2Fs3%2F*'
     }
 
+    It 'fails only the piped object whose Region is not a region, naming it and its Region property' {
+        $items = [pscustomobject]@{ BucketName = $Bucket; Key = 'a'; Region = 'us-east-2' },
+        [pscustomobject]@{ BucketName = $Bucket; Key = 'b'; Region = 'eu-wset-1' },
+        [pscustomobject]@{ BucketName = $Bucket; Key = 'c' }
+        $urls = @($items | Get-S3PreSignedURL -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $urls.Count | Should -Be 2
+        $urls[0] | Should -BeLike '*%2Fus-east-2%2Fs3%2F*'
+        $urls[1] | Should -BeLike '*/c?*'
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'invalid_region,Get-S3PreSignedURL'
+        $failed[0].Exception.Message | Should -BeLike 'input object 2: *eu-wset-1*its Region property*eu-west-1*'
+        $failed[0].TargetObject.Key | Should -Be 'b'
+    }
+
+    It 'reads its own -Detailed CSV back (an empty PartNumber cell is no part)' {
+        $csv = Get-S3PreSignedURL -BucketName $Bucket -Key a, b -Detailed | ConvertTo-Csv
+        $again = @($csv | ConvertFrom-Csv | Get-S3PreSignedURL -Detailed)
+        $again.Key | Should -Be 'a', 'b'
+        $again.PartNumber | Should -Be $null, $null
+    }
+
     It 'writes debug records (credentials, region, command line) and never prompts under -Debug' {
         $script = "Import-Module '$ModuleManifest'; Get-S3PreSignedURL -BucketName $Bucket -Key k -Debug 5>&1 | ForEach-Object { `"`$_`" }"
         $output = & pwsh -NoProfile -NonInteractive -Command $script 2>&1

@@ -216,6 +216,28 @@ Describe 'Setup failures' {
             Should -Throw -ErrorId 'AmbiguousParameterSet,Get-S3PreSignedURL'
     }
 
+    It 'refuses <What> alone, rather than signing with other credentials' -ForEach @(
+        @{ What = '-AccessKey'; Arguments = @{ AccessKey = 'AKIDEXAMPLE' } }
+        @{ What = '-SecretKey'; Arguments = @{ SecretKey = 'not-used-anywhere' } }
+    ) {
+        $err = { Get-S3PreSignedURL -Bucket $Bucket -Key k @Arguments } | Should -Throw -ErrorId 'usage,Get-S3PreSignedURL' -PassThru
+        $err.Exception.Message | Should -BeLike '*-AccessKey and -SecretKey go together*'
+        $err.Exception.Message | Should -Not -BeLike '*not-used-anywhere*'
+    }
+
+    It 'names PowerShell parameters for options a verb does not take (-ServerSideEncryptionMethod, -Acl)' {
+        $sse = { Get-S3PreSignedURL -Bucket $Bucket -Key k -ServerSideEncryptionMethod AES256 } | Should -Throw -ErrorId 'option_not_for_verb,Get-S3PreSignedURL' -PassThru
+        $sse.Exception.Message | Should -BeLike '-ServerSideEncryptionMethod *'
+        $acl = { Get-S3PreSignedURL -Bucket $Bucket -Key k -Acl private } | Should -Throw -ErrorId 'option_not_for_verb,Get-S3PreSignedURL' -PassThru
+        $acl.Exception.Message | Should -BeLike '-Acl *'
+    }
+
+    It 'puts s3presign''s messages in PowerShell terms, except inside an aws command it suggests' {
+        $run = @{ Secrets = [System.Collections.Generic.List[string]]::new() }
+        $message = & (Get-Module S3PreSign) { param($Run) Convert-S3PreSignMessage $Run "choose a profile with --profile (-ProfileName) or AWS_PROFILE, or run 'aws sso login --profile NAME'; sse_kms_key_id needs sse aws:kms" } $run
+        $message | Should -BeExactly "choose a profile with -ProfileName or AWS_PROFILE, or run 'aws sso login --profile NAME'; -ServerSideEncryptionKeyManagementServiceKeyId needs -ServerSideEncryptionMethod aws:kms"
+    }
+
     It 'refuses a -Verb outside GET, PUT, HEAD, DELETE, POST' {
         { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb PATCH } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-S3PreSignedURL'
