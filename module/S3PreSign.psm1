@@ -318,10 +318,11 @@ function Get-S3PreSignDetailedType {
 }
 
 function Complete-S3PreSignArgument {
-    # Tab completion, from the binary (no network): -Region from s3presign regions, -ProfileName from s3presign profiles.
+    # Tab completion, from the binary (no network): -Region from s3presign regions, -ProfileName from s3presign profiles
+    # (of -ProfileLocation's file when the command line gives one).
     param($CommandName, $ParameterName, $WordToComplete, $CommandAst, $FakeBoundParameters)
     $binary = Resolve-S3PreSignBinary
-    $values = if (-not $binary) { } elseif ($ParameterName -eq 'Region') { & $binary regions } else { (& $binary profiles --output json 2>$null | ConvertFrom-Json).name }
+    $values = if (-not $binary) { } elseif ($ParameterName -eq 'Region') { & $binary regions } else { (& $binary profiles --output json $(if ($FakeBoundParameters.ProfileLocation) { "--credentials-file=$($FakeBoundParameters.ProfileLocation)" }) 2>$null | ConvertFrom-Json).name }
     foreach ($value in $values) { if ($value -like "$WordToComplete*") { [System.Management.Automation.CompletionResult]::new($value, $value, 'ParameterValue', $value) } }
 }
 

@@ -42,7 +42,8 @@ pub enum Command {
         after_help = URL_EXAMPLES
     )]
     Url(UrlArgs),
-    /// Sign requests read as JSON Lines on stdin; write one JSON result per line (docs/protocol.md).
+    /// Sign requests read on stdin (JSON Lines, keys, s3:// URIs or CSV); write one result per
+    /// input, in order (JSON Lines, URLs, CSV or TSV; docs/protocol.md).
     #[command(after_help = BATCH_EXAMPLES)]
     Batch(BatchArgs),
     /// Start a multipart upload (a call to S3), so that its parts can be signed with
@@ -250,8 +251,9 @@ pub struct UrlArgs {
     pub sse_customer_key: SseCustomerKeyFlags,
     #[command(flatten)]
     pub session: SessionFlags,
-    /// What to print: the bare URL, the JSON result, or a table; with --recursive, as `batch
-    /// --output` writes: url (one line per object), jsonl, csv, tsv or url-or-error.
+    /// What to print: the bare URL, the JSON result (json, also called jsonl), or a table; with
+    /// --recursive, as `batch --output` writes: url (one line per object), json, csv, tsv,
+    /// url-or-error or powershell (the PowerShell module's records).
     #[arg(long, value_enum, ignore_case = true, default_value_t = UrlOutput::Url)]
     pub output: UrlOutput,
     #[command(flatten)]

@@ -193,6 +193,10 @@ Describe 'Get-S3PreSignedURL parameters' {
         $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $TestDrive 'none'
         $completions = TabExpansion2 -inputScript 'Get-S3PreSignedURL -ProfileName ops' -cursorColumn 34
         @($completions.CompletionMatches.CompletionText) | Should -Be @('ops-eu') -Because 'the binary lists the profiles of the config file'
+        Write-TestFile (Join-Path $TestDrive 'other-credentials') @('[ops-other]', 'aws_access_key_id = AKIDEXAMPLE', 'aws_secret_access_key = example')
+        $script = "Get-S3PreSignedURL -ProfileLocation '$(Join-Path $TestDrive 'other-credentials')' -ProfileName ops"
+        $completions = TabExpansion2 -inputScript $script -cursorColumn $script.Length
+        $completions.CompletionMatches.CompletionText | Should -Contain 'ops-other' -Because 'the profiles of -ProfileLocation''s file'
         $completions = TabExpansion2 -inputScript 'Get-S3PreSignedURL -Region eu-west-' -cursorColumn 35
         $completions.CompletionMatches.CompletionText | Should -Contain 'eu-west-1'
         $completions = TabExpansion2 -inputScript 'Get-S3PreSignedURL -Verb P' -cursorColumn 26
