@@ -571,3 +571,22 @@ fn options_every_object_would_fail_on_are_refused_before_listing() {
         assert_eq!(records[0]["type"], "fatal");
     }
 }
+
+#[test]
+fn a_key_prefix_without_recursive_is_refused_not_ignored() {
+    let run = common::s3presign()
+        .with_example_keys()
+        .args([
+            "url",
+            "--bucket",
+            "my-bucket",
+            "--key-prefix",
+            "p/",
+            "--key",
+            "k",
+        ])
+        .run();
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "nothing signed: {}", run.stdout);
+    assert!(run.stderr.contains("--recursive"), "{}", run.stderr);
+}
