@@ -513,7 +513,7 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
     }
     let mut endpoints = EndpointResolver::new(setup.endpoint);
     let endpoint = match endpoints.resolve(&args.bucket) {
-        Ok(e) => e,
+        Ok(e) => e.clone(),
         Err(e) => return report_item_error(&e, json),
     };
     if let Some(warning) = &endpoint.warning {
