@@ -2,8 +2,8 @@
 # Prints every performance figure of docs/performance.md side by side, with the goals.
 #     bash bench/run.sh            (from the repository root; needs pwsh on PATH for the module rows)
 #     BENCH_SKIP_MODULE=1 bash bench/run.sh    (the binary's figures only)
-# Hold the machine's build lock for the whole run (flock /tmp/cargo.lock bash bench/run.sh) on a
-# shared machine: figures made beside other work are not comparable.
+# Run it when nothing else runs: figures made beside other work are not comparable (the load
+# average is printed with them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/../shared/tools/bin:$PATH"
