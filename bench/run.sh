@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Prints every performance figure of docs/performance.md side by side, with the goals.
 #     bash bench/run.sh            (from the repository root; needs pwsh on PATH for the module rows)
+#     BENCH_SKIP_MODULE=1 bash bench/run.sh    (the binary's figures only)
+# Run it when nothing else runs: figures made beside other work are not comparable (the load
+# average is printed with them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/../shared/tools/bin:$PATH"
@@ -14,6 +17,7 @@ cargo build --release --quiet
 cargo bench --bench sdk_loop --no-run --quiet 2>/dev/null
 cargo bench --bench signer_limit --no-run --quiet 2>/dev/null
 BIN="$PWD/target/release/s3presign"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 export S3PRESIGN_BIN="$BIN"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -68,8 +72,11 @@ single_ms=$(awk -v ns="$(( $(date +%s%N) - start ))" 'BEGIN { printf "%.2f", ns 
 
 # The module, side by side with AWS.Tools' engine in one pwsh run (bench/module.ps1 prints its own
 # figures, the anchor's and the ratios).
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 module_report="pwsh not found: module not measured"
-if command -v pwsh > /dev/null; then
+if [ -n "${BENCH_SKIP_MODULE:-}" ]; then
+    module_report="module not measured (BENCH_SKIP_MODULE is set)"
+elif command -v pwsh > /dev/null; then
     module_report=$(S3PRESIGN_BIN="$BIN" pwsh -NoProfile -NonInteractive -File bench/module.ps1 -Objects 50000)
 fi
 
@@ -78,6 +85,7 @@ verdict_at_least() { awk -v v="$1" -v g="$2" 'BEGIN { if (v + 0 >= g + 0) print 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || b + 0 == 0) print "-"; else printf "%.1fx", a / b }'; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "load average (1, 5, 15 min): $load_before before the binary's runs, $load_after after them"
 printf '%-52s %11s us\n' "in-process limit (signer alone, key cached), per URL" "$limit"
 printf '%-52s %14s %12s %s\n' "measure" "value" "goal" "verdict"
 for threads in "1 thread" "default threads"; do

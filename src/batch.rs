@@ -12,6 +12,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value};
 
+use crate::batch_input::LineParser;
 use crate::batch_line;
 use crate::batch_output::{self, Results};
 use crate::cli::BatchOutput;
@@ -69,6 +70,21 @@ pub trait ItemSource {
     /// Input bytes consumed so far, for progress; 0 if the source does not count bytes.
     fn bytes_read(&self) -> u64 {
         0
+    }
+
+    /// For a source of independent lines: how one line becomes an item, so that signing
+    /// threads can parse the lines themselves (`batch_workers`), which [`ItemSource::next_line`]
+    /// then hands out raw. `None` (the default): items come from `next_item` only.
+    fn line_parser(&self) -> Option<LineParser> {
+        None
+    }
+
+    /// Appends the next line to `into`, without its line end, as `next_item` would read it
+    /// (numbered the same way: the n-th call reads line n); false at the end of the input.
+    /// Only for a source whose `line_parser` is `Some`.
+    fn next_line(&mut self, into: &mut Vec<u8>) -> io::Result<bool> {
+        let _ = into;
+        Err(io::Error::other("this input is not read line by line"))
     }
 }
 

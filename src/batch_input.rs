@@ -48,8 +48,7 @@ pub enum LineFormat {
 /// line is dropped, and a blank line is an item error (so that result N is always line N).
 pub struct LineSource<R> {
     input: BufReader<R>,
-    format: LineFormat,
-    keys_url_encoded: bool,
+    parser: LineParser,
     buffer: Vec<u8>,
     number: u64,
     bytes_read: u64,
@@ -62,16 +61,28 @@ impl<R: Read> LineSource<R> {
         let bom = skip_byte_order_mark(&mut input);
         LineSource {
             input,
-            format,
-            keys_url_encoded,
+            parser: LineParser {
+                format,
+                keys_url_encoded,
+            },
             buffer: Vec::with_capacity(512),
             number: 0,
             bytes_read: bom,
         }
     }
+}
 
-    fn item(&self, line: &[u8]) -> Item {
-        let number = self.number;
+/// How one line of a line-based format becomes an item. Lines are independent, so any thread
+/// may do this (`batch_workers` lets each signing thread parse its own lines).
+#[derive(Clone, Copy, Debug)]
+pub struct LineParser {
+    format: LineFormat,
+    keys_url_encoded: bool,
+}
+
+impl LineParser {
+    /// Line `number` (from 1), without its line end, as an item.
+    pub fn item(&self, number: u64, line: &[u8]) -> Item {
         match self.format {
             LineFormat::Jsonl => match batch_line::parse(line) {
                 Ok(parsed) => Item {
@@ -143,16 +154,31 @@ impl<R: Read> ItemSource for LineSource<R> {
     fn next_item(&mut self) -> io::Result<Option<Item>> {
         let mut buffer = std::mem::take(&mut self.buffer);
         buffer.clear();
-        let read = self.input.read_until(b'\n', &mut buffer)?;
+        let read = self.next_line(&mut buffer);
+        let item = match read {
+            Ok(true) => Ok(Some(self.parser.item(self.number, &buffer))),
+            Ok(false) => Ok(None),
+            Err(e) => Err(e),
+        };
+        self.buffer = buffer;
+        item
+    }
+
+    fn line_parser(&self) -> Option<LineParser> {
+        Some(self.parser)
+    }
+
+    fn next_line(&mut self, into: &mut Vec<u8>) -> io::Result<bool> {
+        let start = into.len();
+        let read = self.input.read_until(b'\n', into)?;
         if read == 0 {
-            self.buffer = buffer;
-            return Ok(None);
+            return Ok(false);
         }
         self.bytes_read += read as u64;
         self.number += 1;
-        let item = self.item(trim_line_end(&buffer));
-        self.buffer = buffer;
-        Ok(Some(item))
+        let kept = trim_line_end(&into[start..]).len();
+        into.truncate(start + kept);
+        Ok(true)
     }
 
     /// When no complete line is buffered, the next read may wait on the writer of the input.

@@ -33,7 +33,7 @@ pub trait Results: Send {
 /// The writer for `format`.
 pub fn writer(format: BatchOutput) -> Box<dyn Results> {
     match format {
-        BatchOutput::Jsonl => Box::new(JsonLines),
+        BatchOutput::Jsonl => Box::new(JsonLines::default()),
         BatchOutput::UrlOrError => Box::new(UrlOrError),
         BatchOutput::Powershell => Box::new(PowerShellRecords),
         BatchOutput::Url => Box::new(UrlLines),
@@ -43,14 +43,21 @@ pub fn writer(format: BatchOutput) -> Box<dyn Results> {
 }
 
 /// The `url` and `error` records of docs/protocol.md.
-struct JsonLines;
+#[derive(Default)]
+struct JsonLines {
+    /// A record is serialised here first, then written whole: serde_json writes a record in
+    /// dozens of small pieces, each a call through `dyn Write` if written to `out` directly.
+    record: Vec<u8>,
+}
 
 impl Results for JsonLines {
     fn start(&mut self, _: &mut dyn Write) -> io::Result<()> {
         Ok(())
     }
     fn signed(&mut self, out: &mut dyn Write, number: u64, p: &Presigned) -> io::Result<()> {
-        output::write_url(&mut &mut *out, number, p)
+        self.record.clear();
+        output::write_url(&mut self.record, number, p)?;
+        out.write_all(&self.record)
     }
     fn failed(
         &mut self,

@@ -14,6 +14,7 @@ use std::sync::{mpsc, Mutex};
 use std::thread;
 
 use crate::batch::{self, Item, ItemSource, Signing, Sinks, Tally};
+use crate::batch_input::LineParser;
 use crate::cli::BatchOutput;
 use crate::presign::{Presigner, WarningKind};
 use crate::request::RequestFields;
@@ -27,9 +28,63 @@ const IN_FLIGHT_PER_WORKER: usize = 4;
 /// A chunk of items, numbered by its place in the run.
 struct Chunk {
     sequence: u64,
-    items: Vec<Item>,
+    work: Work,
     /// The reader may wait for the caller next: flush the output after this chunk.
     flush: bool,
+}
+
+/// What a chunk holds: items, or lines that the signing thread parses itself, so that every
+/// allocation an item makes is freed on the thread that made it, and the reading thread does
+/// little more than copy bytes.
+enum Work {
+    Items(Vec<Item>),
+    Lines(Lines),
+}
+
+impl Work {
+    fn is_empty(&self) -> bool {
+        match self {
+            Work::Items(items) => items.is_empty(),
+            Work::Lines(lines) => lines.ends.is_empty(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Work::Items(items) => items.len(),
+            Work::Lines(lines) => lines.ends.len(),
+        }
+    }
+}
+
+/// Consecutive raw lines of a line-based input, without their line ends.
+struct Lines {
+    parser: LineParser,
+    /// The number of the first line.
+    first: u64,
+    bytes: Vec<u8>,
+    /// Where each line ends in `bytes` (the next one starts there).
+    ends: Vec<usize>,
+}
+
+impl Lines {
+    fn new(parser: LineParser, first: u64) -> Self {
+        Lines {
+            parser,
+            first,
+            bytes: Vec::with_capacity(CHUNK * 64),
+            ends: Vec::with_capacity(CHUNK),
+        }
+    }
+
+    /// Reads one more line from `source`; false at the end of the input.
+    fn read(&mut self, source: &mut (dyn ItemSource + Send)) -> io::Result<bool> {
+        let more = source.next_line(&mut self.bytes)?;
+        if more {
+            self.ends.push(self.bytes.len());
+        }
+        Ok(more)
+    }
 }
 
 /// What a worker made of a chunk.
@@ -94,20 +149,32 @@ pub fn run<W: Write>(
                     let mut result = Done {
                         sequence: chunk.sequence,
                         flush: chunk.flush,
-                        out: Vec::with_capacity(chunk.items.len() * 1024),
+                        out: Vec::with_capacity(chunk.work.len() * 1024),
                         messages: Vec::new(),
                         tally: Tally::default(),
                         warnings: Vec::new(),
                         error: None,
                     };
                     signing.tally = Tally::default();
-                    for item in chunk.items {
-                        if let Err(e) =
-                            signing.sign(&mut fork, item, &mut result.out, &mut result.messages)
-                        {
-                            result.error = Some(e);
-                            break;
-                        }
+                    let mut sign = |item: Item| {
+                        signing.sign(&mut fork, item, &mut result.out, &mut result.messages)
+                    };
+                    let signed =
+                        match chunk.work {
+                            Work::Items(items) => items.into_iter().try_for_each(&mut sign),
+                            Work::Lines(lines) => {
+                                let mut start = 0;
+                                lines.ends.iter().zip(lines.first..).try_for_each(
+                                    |(&end, number)| {
+                                        let line = &lines.bytes[start..end];
+                                        start = end;
+                                        sign(lines.parser.item(number, line))
+                                    },
+                                )
+                            }
+                        };
+                    if let Err(e) = signed {
+                        result.error = Some(e);
                     }
                     result.tally = signing.tally;
                     result.warnings = std::mem::take(&mut signing.new_warnings);
@@ -121,19 +188,36 @@ pub fn run<W: Write>(
 
         let reader = scope.spawn(move || -> io::Result<u64> {
             let mut sent: u64 = 0;
-            let mut items = Vec::with_capacity(CHUNK);
+            let parser = source.line_parser();
+            // The number of the next line, for a source read as raw lines.
+            let mut next_line: u64 = 1;
+            let new_work = |first| match parser {
+                Some(parser) => Work::Lines(Lines::new(parser, first)),
+                None => Work::Items(Vec::with_capacity(CHUNK)),
+            };
+            let mut work = new_work(next_line);
             loop {
-                let item = source.next_item()?;
-                let at_end = item.is_none();
-                items.extend(item);
+                let at_end = match &mut work {
+                    Work::Items(items) => {
+                        let item = source.next_item()?;
+                        let at_end = item.is_none();
+                        items.extend(item);
+                        at_end
+                    }
+                    Work::Lines(lines) => {
+                        let more = lines.read(source)?;
+                        next_line += u64::from(more);
+                        !more
+                    }
+                };
                 let flush = !at_end && source.may_block();
-                if !items.is_empty() && (items.len() == CHUNK || at_end || flush) {
+                if !work.is_empty() && (work.len() == CHUNK || at_end || flush) {
                     if token_sender.send(()).is_err() {
                         return Ok(sent); // The output failed; it reports why.
                     }
                     let chunk = Chunk {
                         sequence: sent,
-                        items: std::mem::replace(&mut items, Vec::with_capacity(CHUNK)),
+                        work: std::mem::replace(&mut work, new_work(next_line)),
                         flush,
                     };
                     if chunk_sender.send(chunk).is_err() {

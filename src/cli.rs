@@ -31,14 +31,16 @@ pub struct Cli {
 pub enum Command {
     /// Sign one request and print it.
     #[command(
-        mut_arg("bucket", |a| a.required(true)),
+        mut_arg("bucket", |a| a.required_unless_present("s3_uri")),
         mut_arg("key", |a| a
-            .required_unless_present("recursive")
+            .required_unless_present_any(["recursive", "s3_uri"])
             .conflicts_with("recursive")),
-        // Two forms: clap's own usage line would show only --bucket, as --key is not required
-        // with --recursive.
+        // Four forms: clap's own usage line would show none as required, since each flag may
+        // be replaced by another form's.
         override_usage = "s3presign url [OPTIONS] --bucket <BUCKET> --key <KEY>\n       \
-                          s3presign url [OPTIONS] --bucket <BUCKET> --recursive [--key-prefix <PREFIX>]",
+                          s3presign url [OPTIONS] --bucket <BUCKET> --recursive [--key-prefix <PREFIX>]\n       \
+                          s3presign url [OPTIONS] s3://BUCKET/KEY\n       \
+                          s3presign url [OPTIONS] s3://BUCKET/PREFIX --recursive",
         after_help = URL_EXAMPLES
     )]
     Url(UrlArgs),
@@ -75,10 +77,12 @@ pub enum Command {
 const URL_EXAMPLES: &str = "\
 Examples:
   s3presign url --bucket my-bucket --key 'reports/2025 Q1.pdf' --expires-in 1d
+  s3presign url s3://my-bucket/reports/q1.pdf --expires-in 3600
   s3presign url --profile prod --bucket my-bucket --key r/q1.pdf --output table
   s3presign url --bucket my-bucket --key in/a.jpg --verb PUT --output json
   s3presign url --bucket my-bucket --key-prefix reports/2025/ --recursive \\
       --exclude '*' --include '*.pdf' --output csv > links.csv
+  s3presign url s3://my-bucket/reports/2025/ --recursive > links.txt
 
 Quote a key with spaces, or the shell splits it into several arguments.";
 
@@ -245,6 +249,11 @@ pub struct MultipartCreateArgs {
 
 #[derive(Debug, Args)]
 pub struct UrlArgs {
+    /// The object as s3://BUCKET/KEY, as `aws s3 presign` takes it (the key literally: '?',
+    /// '#', '%' and spaces are part of it), instead of --bucket and --key; with --recursive,
+    /// s3://BUCKET/PREFIX (s3://BUCKET: the whole bucket).
+    #[arg(value_name = "S3_URI")]
+    pub s3_uri: Option<String>,
     #[command(flatten)]
     pub request: RequestFlags,
     #[command(flatten)]

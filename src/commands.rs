@@ -14,13 +14,19 @@ use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
     batch, batch_input, batch_workers, errors, expiry, inspect, multipart, output, post_policy,
-    request, session, shell_docs, usage_hints,
+    request, session, shell_docs, url_target, usage_hints,
 };
 
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(&args) {
+    let parsed = Cli::try_parse_from(&args).and_then(|mut cli| {
+        if let Command::Url(url) = &mut cli.command {
+            url_target::resolve(url)?;
+        }
+        Ok(cli)
+    });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors.
@@ -535,7 +541,7 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
     }
     let mut endpoints = EndpointResolver::new(setup.endpoint);
     let endpoint = match endpoints.resolve(&args.bucket) {
-        Ok(e) => e,
+        Ok(e) => e.clone(),
         Err(e) => return report_item_error(&e, json),
     };
     if let Some(warning) = &endpoint.warning {

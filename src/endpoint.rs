@@ -101,15 +101,15 @@ impl EndpointResolver {
         &self.options
     }
 
-    pub fn resolve(&mut self, bucket: &str) -> Result<BucketEndpoint, ItemError> {
-        if let Some((last_bucket, endpoint)) = &self.last {
-            if last_bucket == bucket {
-                return Ok(endpoint.clone());
-            }
+    /// The endpoint for `bucket`, by the SDK's S3 endpoint rules; the answer for the last bucket
+    /// is kept, so a batch that repeats one bucket resolves it once.
+    pub fn resolve(&mut self, bucket: &str) -> Result<&BucketEndpoint, ItemError> {
+        let cached = matches!(&self.last, Some((last_bucket, _)) if last_bucket == bucket);
+        if !cached {
+            let endpoint = self.resolve_uncached(bucket)?;
+            self.last = Some((bucket.to_string(), endpoint));
         }
-        let endpoint = self.resolve_uncached(bucket)?;
-        self.last = Some((bucket.to_string(), endpoint.clone()));
-        Ok(endpoint)
+        Ok(&self.last.as_ref().expect("just resolved").1)
     }
 
     fn resolve_uncached(&self, bucket: &str) -> Result<BucketEndpoint, ItemError> {
@@ -268,7 +268,10 @@ mod tests {
     use super::*;
 
     fn resolve(bucket: &str, options: EndpointOptions) -> BucketEndpoint {
-        EndpointResolver::new(options).resolve(bucket).unwrap()
+        EndpointResolver::new(options)
+            .resolve(bucket)
+            .unwrap()
+            .clone()
     }
 
     fn region(r: &str) -> EndpointOptions {

@@ -8,7 +8,7 @@
 //!
 //! Beside that flow: `request_options` (overrides, multipart, signed PUT headers) with
 //! `client_commands` (curl / Invoke-WebRequest lines), `sse_customer_key` (SSE-C), `post_policy` (browser uploads),
-//! `inspect` (reading URLs back), `multipart` and `listing` with `key_filter` (the calls to S3,
+//! `inspect` (reading URLs back), `url_target` (`url s3://BUCKET/KEY`), `multipart` and `listing` with `key_filter` (the calls to S3,
 //! through `s3_client`) and `shell_docs`
 //! (shell completions and man pages, from the flags in `cli`).
 //!
@@ -53,4 +53,5 @@ pub mod shell_docs;
 pub mod signer;
 pub mod sse_customer_key;
 pub mod uri_encode;
+pub mod url_target;
 pub mod usage_hints;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::errors::{ItemError, SetupError};
-use crate::expiry::format_utc;
+use crate::expiry::{format_utc, utc_text, UtcText};
 use crate::inspect::Inspection;
 use crate::presign::{Presigned, Warning};
 
@@ -24,13 +24,13 @@ struct UrlRecord<'a> {
     verb: &'static str,
     url: &'a str,
     region: &'a str,
-    signed_at: String,
+    signed_at: UtcText,
     requested_expiry: &'a str,
-    expires_at: String,
+    expires_at: UtcText,
     expires_in_seconds: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    credentials_expire_at: Option<String>,
-    effective_expires_at: String,
+    credentials_expire_at: Option<UtcText>,
+    effective_expires_at: UtcText,
     #[serde(skip_serializing_if = "Option::is_none")]
     version_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,12 +91,12 @@ pub fn write_url(out: &mut impl Write, line: u64, p: &Presigned) -> io::Result<(
         verb: p.verb.as_str(),
         url: &p.url,
         region: &p.region,
-        signed_at: format_utc(p.signed_at),
+        signed_at: utc_text(p.signed_at),
         requested_expiry: &p.requested_expiry,
-        expires_at: format_utc(p.expires_at),
+        expires_at: utc_text(p.expires_at),
         expires_in_seconds: p.expires_in_seconds,
-        credentials_expire_at: p.credentials_expire_at.map(format_utc),
-        effective_expires_at: format_utc(p.effective_expires_at),
+        credentials_expire_at: p.credentials_expire_at.map(utc_text),
+        effective_expires_at: utc_text(p.effective_expires_at),
         version_id: p.version_id.as_deref(),
         content_type: p.content_type.as_deref(),
         upload_id: p.upload_id.as_deref(),

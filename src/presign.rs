@@ -14,7 +14,7 @@ use crate::request::{Request, Verb};
 use crate::session::Session;
 use crate::signer::{SignInput, Signer};
 use crate::sse_customer_key::{SseCustomerKey, KEY_HEADER};
-use crate::uri_encode::{encode_key, encode_query};
+use crate::uri_encode::{encode_key_into, encode_query};
 
 /// A signed request and everything a user needs to know about it.
 #[derive(Clone, Debug)]
@@ -257,7 +257,10 @@ impl Presigner {
                 message: message.clone(),
             });
         }
-        let mut url = format!("{}/{}", endpoint.base, encode_key(&request.key));
+        let mut url = String::with_capacity(endpoint.base.len() + 1 + request.key.len() * 3 / 2);
+        url.push_str(&endpoint.base);
+        url.push('/');
+        encode_key_into(&mut url, &request.key);
         let mut separator = '?';
         let version = request.version_id.as_deref().map(|v| ("versionId", v));
         let extra_query = request.extras.query.iter().map(|(n, v)| (*n, v.as_str()));
@@ -323,7 +326,7 @@ impl Presigner {
             key: request.key,
             verb: request.verb,
             url,
-            region: endpoint.signing_region,
+            region: endpoint.signing_region.clone(),
             signed_at,
             expires_at: expiry.expires_at,
             expires_in_seconds: expiry.seconds,

@@ -12,6 +12,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::batch::{Item, ItemSource};
+use crate::batch_input::LineParser;
 
 /// Whether a batch shows a progress line; `input_size` is the size of stdin when it is a
 /// regular file.
@@ -67,19 +68,18 @@ struct WithProgress<S> {
 impl<S: ItemSource> ItemSource for WithProgress<S> {
     fn next_item(&mut self) -> io::Result<Option<Item>> {
         let item = self.source.next_item()?;
-        match &item {
-            Some(_) => {
-                self.items += 1;
-                if self.items.is_multiple_of(STEP) {
-                    self.update();
-                }
-            }
-            None => {
-                self.update();
-                self.bar.finish_and_clear();
-            }
-        }
+        self.counted(item.is_some());
         Ok(item)
+    }
+
+    fn line_parser(&self) -> Option<LineParser> {
+        self.source.line_parser()
+    }
+
+    fn next_line(&mut self, into: &mut Vec<u8>) -> io::Result<bool> {
+        let more = self.source.next_line(into)?;
+        self.counted(more);
+        Ok(more)
     }
 
     fn may_block(&self) -> bool {
@@ -92,6 +92,19 @@ impl<S: ItemSource> ItemSource for WithProgress<S> {
 }
 
 impl<S: ItemSource> WithProgress<S> {
+    /// One more item read (`more`), or the end of the input.
+    fn counted(&mut self, more: bool) {
+        if more {
+            self.items += 1;
+            if self.items.is_multiple_of(STEP) {
+                self.update();
+            }
+        } else {
+            self.update();
+            self.bar.finish_and_clear();
+        }
+    }
+
     /// The bar counts bytes (the file's size is the total); the message counts requests.
     fn update(&self) {
         self.bar.set_position(self.source.bytes_read());

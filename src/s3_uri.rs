@@ -13,9 +13,22 @@ const SCHEME: &str = "s3://";
 /// `(bucket, key)` of `s3://bucket/key`. The key may be empty (`s3://bucket/` or
 /// `s3://bucket`), which the caller refuses or treats as a prefix.
 ///
-/// Errors (`invalid_url`): the text does not start with `s3://`, or names no bucket.
+/// Errors (`invalid_url`): the text does not start with `s3://` (in lower case), or names no
+/// bucket.
 pub fn parse(text: &str) -> Result<(&str, &str), ItemError> {
     let Some(path) = text.strip_prefix(SCHEME) else {
+        let upper_case_scheme = text
+            .get(..SCHEME.len())
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case(SCHEME));
+        if upper_case_scheme {
+            // The AWS CLI only strips a lower-case `s3://` (it would read a bucket `S3:`).
+            return Err(ItemError::new(
+                ItemErrorKind::InvalidUrl,
+                format!(
+                    "'{text}' is not an S3 URI: write the scheme in lower case, s3://BUCKET/KEY"
+                ),
+            ));
+        }
         return Err(ItemError::new(
             ItemErrorKind::InvalidUrl,
             format!("'{text}' is not an S3 URI; write s3://BUCKET/KEY"),
@@ -97,6 +110,8 @@ mod tests {
             ("s3://b/dir/", "b", "dir/"),
             ("s3://b", "b", ""),
             ("s3://b//double", "b", "/double"),
+            ("s3://b/日本語/ファイル 1.txt", "b", "日本語/ファイル 1.txt"),
+            ("s3://b/", "b", ""),
             (
                 "s3://arn:aws:s3:us-west-2:123456789012:accesspoint/ap/k/x",
                 "arn:aws:s3:us-west-2:123456789012:accesspoint/ap",
@@ -121,6 +136,16 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn an_upper_case_scheme_is_named_as_the_slip() {
+        let error = parse("S3://b/k").unwrap_err();
+        assert!(error.message.contains("lower case"), "{}", error.message);
+        assert!(!parse("https://b/k")
+            .unwrap_err()
+            .message
+            .contains("lower case"));
     }
 
     #[test]

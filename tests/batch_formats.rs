@@ -287,6 +287,35 @@ fn signing_threads_keep_input_order_and_give_the_same_output_as_one() {
     }
 }
 
+/// Signing threads parse the lines themselves: line numbers, CRLF ends and blank lines come
+/// out as on one thread, across chunk boundaries.
+#[test]
+fn signing_threads_number_raw_lines_as_one_thread_does() {
+    let mut input = String::from("\u{feff}");
+    for i in 0..3_000 {
+        match i % 101 {
+            7 => input.push_str("\r\n"),
+            8 => input.push_str("s3://b-1/\r\n"),
+            _ => input.push_str(&format!("s3://b-1/obj/{i} é?#\r\n")),
+        }
+    }
+    input.push_str("s3://b-1/no-line-end");
+    for format in ["jsonl", "url"] {
+        let args = ["--input-format", "uri", "--output", format];
+        let one = batch(&[&args[..], &["--threads", "1"]].concat(), &input);
+        let three = batch(&[&args[..], &["--threads", "3"]].concat(), &input);
+        one.expect_code(1);
+        assert_eq!(one.stdout, three.stdout, "{format}");
+        assert_eq!(one.stderr, three.stderr, "{format}");
+        assert_eq!(one.stdout.lines().count(), 3_001, "{format}");
+    }
+    let url = batch(&["--input-format", "uri", "--output", "url"], &input);
+    for line in ["line 8: ", "line 9: ", "line 2836: ", "line 2837: "] {
+        assert!(url.stderr.contains(line), "{line}: {}", url.stderr);
+    }
+    assert!(url.stdout.lines().last().unwrap().contains("/no-line-end?"));
+}
+
 /// stdin a file (progress would be possible) but stderr a pipe, not a terminal: no progress.
 #[test]
 fn no_progress_line_when_stderr_is_not_a_terminal() {
