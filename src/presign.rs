@@ -7,7 +7,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::client_commands;
 use crate::credentials_refresh::CredentialsRefresh;
-use crate::endpoint::EndpointResolver;
+use crate::endpoint::{EndpointOptions, EndpointResolver};
 use crate::errors::{ItemError, ItemErrorKind};
 use crate::expiry::{self, format_utc};
 use crate::request::{Request, Verb};
@@ -67,6 +67,33 @@ pub enum WarningKind {
 fn has_dot_segments(key: &str) -> bool {
     key.split('/')
         .any(|segment| segment == "." || segment == "..")
+}
+
+/// The endpoint resolver for a request's own `region` (made on first use with the run's other
+/// endpoint settings, `run`), and the warning for a well-formed region this build does not know.
+/// The region is checked as `--region` is (`region::check`): malformed, or a typo of a known one
+/// on AWS's hosts, is an `invalid_region` item error. A FIPS pseudo-region
+/// (`fips-us-gov-west-1`) turns on FIPS.
+fn regional_resolver<'a>(
+    regional: &'a mut Vec<(String, EndpointResolver)>,
+    run: &EndpointOptions,
+    region: &str,
+) -> Result<(&'a mut EndpointResolver, Option<String>), ItemError> {
+    let custom_endpoint = run.endpoint_url.is_some();
+    let (plain, fips) = crate::region::strip_fips(region);
+    let warning = crate::region::check(&plain, "the line's \"region\"", custom_endpoint)
+        .map_err(|e| ItemError::new(ItemErrorKind::InvalidRegion, e.message))?;
+    let index = match regional.iter().position(|(r, _)| r == region) {
+        Some(index) => index,
+        None => {
+            let mut options = run.clone();
+            options.region = plain;
+            options.fips |= fips;
+            regional.push((region.to_string(), EndpointResolver::new(options)));
+            regional.len() - 1
+        }
+    };
+    Ok((&mut regional[index].1, warning))
 }
 
 pub struct Presigner {
@@ -132,32 +159,6 @@ impl Presigner {
                 ),
             )),
         }
-    }
-
-    /// The endpoint resolver for a request's own `region`, with the run's other endpoint settings,
-    /// and the warning for a well-formed region this build does not know. The region is checked
-    /// as `--region` is (`region::check`): malformed, or a typo of a known one on AWS's hosts, is
-    /// an `invalid_region` item error. A FIPS pseudo-region (`fips-us-gov-west-1`) turns on FIPS.
-    fn regional_resolver(
-        &mut self,
-        region: &str,
-    ) -> Result<(&mut EndpointResolver, Option<String>), ItemError> {
-        let custom_endpoint = self.endpoints.options().endpoint_url.is_some();
-        let (plain, fips) = crate::region::strip_fips(region);
-        let warning = crate::region::check(&plain, "the line's \"region\"", custom_endpoint)
-            .map_err(|e| ItemError::new(ItemErrorKind::InvalidRegion, e.message))?;
-        let index = match self.regional.iter().position(|(r, _)| r == region) {
-            Some(index) => index,
-            None => {
-                let mut options = self.endpoints.options().clone();
-                options.region = plain;
-                options.fips |= fips;
-                self.regional
-                    .push((region.to_string(), EndpointResolver::new(options)));
-                self.regional.len() - 1
-            }
-        };
-        Ok((&mut self.regional[index].1, warning))
     }
 
     /// A presigner with the same credentials, endpoint settings and options, for a signing
@@ -240,7 +241,8 @@ impl Presigner {
         }
         let endpoint = match request.region.as_deref() {
             Some(region) if region != self.endpoints.options().region => {
-                let (resolver, warning) = self.regional_resolver(region)?;
+                let (resolver, warning) =
+                    regional_resolver(&mut self.regional, self.endpoints.options(), region)?;
                 if let Some(message) = warning {
                     warnings.push(Warning {
                         kind: WarningKind::UnknownRegion,
