@@ -587,6 +587,7 @@ function Get-S3PreSignedURL {
     begin {
         Set-StrictMode -Off
         if ($PSBoundParameters.ContainsKey('Expires') -and $PSBoundParameters.ContainsKey('ExpiresIn')) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'conflicting_expiry' 'Give either -Expires (an instant) or -ExpiresIn (a lifetime), not both.' $null)) }
+        if ($Detailed -and $AsString) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-Detailed (objects) and -AsString (URL strings) ask for different outputs: give one of them.' $null)) }
         if ([bool]$PSBoundParameters['AccessKey'] -ne [bool]$PSBoundParameters['SecretKey']) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-AccessKey and -SecretKey go together (with -SessionToken for temporary credentials): give both, or neither.' $null)) }
         # The table's names for what this command calls otherwise. -BucketName, -Key, -VersionId and -PartNumber
         # are not in the table: they go on the request lines, item by item.

@@ -94,6 +94,16 @@ pub fn endpoint_settings(flags: &SessionFlags) -> Result<EndpointOptions, SetupE
 }
 
 pub async fn load(flags: &SessionFlags) -> Result<Setup, SetupError> {
+    // A credentials file that is not there would otherwise read as "no such profile".
+    if let Some(path) = flags.credentials_file.as_deref().filter(|p| !p.is_file()) {
+        return Err(SetupError::new(
+            SetupErrorKind::Usage,
+            format!(
+                "--credentials-file '{}' is not a file: give the path of a shared credentials file (the format of ~/.aws/credentials), or leave the flag out",
+                path.display()
+            ),
+        ));
+    }
     let env = Env::real();
     let files = profile_files(flags);
     let env_profile = env_var("AWS_PROFILE");

@@ -238,6 +238,16 @@ Describe 'Setup failures' {
         $message | Should -BeExactly "choose a profile with -ProfileName or AWS_PROFILE, or run 'aws sso login --profile NAME'; -ServerSideEncryptionKeyManagementServiceKeyId needs -ServerSideEncryptionMethod aws:kms"
     }
 
+    It 'refuses -Detailed with -AsString, which ask for different outputs' {
+        { Get-S3PreSignedURL -Bucket $Bucket -Key k -Detailed -AsString } | Should -Throw -ErrorId 'usage,Get-S3PreSignedURL'
+    }
+
+    It 'names -ProfileLocation when its file is not there, rather than reporting an unknown profile' {
+        $missing = Join-Path $TestDrive 'no-such-credentials'
+        $err = { Get-S3PreSignedURL -Bucket $Bucket -Key k -ProfileName ops -ProfileLocation $missing } | Should -Throw -ErrorId 'usage,Get-S3PreSignedURL' -PassThru
+        $err.Exception.Message | Should -BeLike "-ProfileLocation '*no-such-credentials' is not a file*"
+    }
+
     It 'refuses a -Verb outside GET, PUT, HEAD, DELETE, POST' {
         { Get-S3PreSignedURL -Detailed -Bucket $Bucket -Key k -Verb PATCH } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,Get-S3PreSignedURL'
