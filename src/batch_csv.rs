@@ -62,6 +62,7 @@ fn column_named(name: &str) -> Column {
 
 /// The data rows of a CSV input as items.
 pub struct CsvSource<R: Read> {
+    bucket_given: bool,
     reader: csv::Reader<BufReader<R>>,
     /// From the header or `--columns`; read with the first row when there is a header.
     columns: Option<Vec<Column>>,
@@ -73,7 +74,14 @@ pub struct CsvSource<R: Read> {
 impl<R: Read> CsvSource<R> {
     /// `columns`: the names of header-less input's columns, in order; `None` when the first
     /// row is a header. A UTF-8 byte order mark before it is dropped.
-    pub fn new(input: BufReader<R>, columns: Option<&[String]>, keys_url_encoded: bool) -> Self {
+    /// `bucket_given`: whether `--bucket` names a bucket for rows without one; without it, a
+    /// file with no Bucket column stops before the first row, as one without a Key column does.
+    pub fn new(
+        input: BufReader<R>,
+        columns: Option<&[String]>,
+        keys_url_encoded: bool,
+        bucket_given: bool,
+    ) -> Self {
         let reader = csv::ReaderBuilder::new()
             .has_headers(columns.is_none())
             .flexible(false)
@@ -82,6 +90,7 @@ impl<R: Read> CsvSource<R> {
             reader,
             columns: columns.map(|names| names.iter().map(|n| column_named(n)).collect()),
             keys_url_encoded,
+            bucket_given,
             record: csv::ByteRecord::new(),
             number: 0,
         }
@@ -189,6 +198,12 @@ impl<R: Read> ItemSource for CsvSource<R> {
             Some(c) => c,
             None => self.header_columns()?,
         };
+        if !self.bucket_given && !columns.contains(&Column::Bucket) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the CSV has no Bucket (or BucketName) column and --bucket is not given: add the column, or name the bucket with --bucket",
+            ));
+        }
         let read = self.reader.read_byte_record(&mut self.record);
         let item = match read {
             Ok(false) => None,

@@ -26,7 +26,8 @@ pub fn source<'a, R: Read + Send + 'a>(
         BatchInput::Keys => LineFormat::Keys,
         BatchInput::Uri => LineFormat::Uri,
         BatchInput::Csv => {
-            let csv = CsvSource::new(input, args.columns.as_deref(), encoded);
+            let bucket_given = args.request.bucket.is_some();
+            let csv = CsvSource::new(input, args.columns.as_deref(), encoded, bucket_given);
             return progress::wrap(csv, args.no_progress);
         }
     };

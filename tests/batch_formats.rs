@@ -402,3 +402,35 @@ fn a_key_list_without_bucket_is_one_usage_error_not_one_per_line() {
         records[0]
     );
 }
+
+#[test]
+fn a_csv_without_bucket_column_or_flag_stops_before_the_first_row() {
+    let run = batch(&["--input-format", "csv"], "Key\na\nb\n");
+    run.expect_code(2);
+    assert!(run.stdout.is_empty(), "nothing signed: {}", run.stdout);
+    assert!(
+        run.stderr.contains("no Bucket (or BucketName) column"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.lines().count(),
+        1,
+        "one error, not one per row: {}",
+        run.stderr
+    );
+    // With --bucket, the same file signs.
+    let run = batch(
+        &[
+            "--input-format",
+            "csv",
+            "--bucket",
+            "b-1",
+            "--output",
+            "url",
+        ],
+        "Key\na\nb\n",
+    );
+    run.expect_code(0);
+    assert_eq!(run.stdout.lines().count(), 2);
+}

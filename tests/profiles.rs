@@ -157,14 +157,26 @@ fn a_credentials_file_that_is_not_there_is_named_not_taken_for_a_missing_profile
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-credentials");
     let run = s3presign()
-        .args(["url", "--bucket", "b-1", "--key", "k", "--region", "us-east-1"])
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--region",
+            "us-east-1",
+        ])
         .args(["--profile", "ops", "--credentials-file"])
         .arg_path(&missing)
         .run();
     run.expect_code(2);
     assert!(run.stderr.contains("--credentials-file"), "{}", run.stderr);
     assert!(run.stderr.contains("is not a file"), "{}", run.stderr);
-    assert!(!run.stderr.contains("not found"), "not an unknown profile: {}", run.stderr);
+    assert!(
+        !run.stderr.contains("not found"),
+        "not an unknown profile: {}",
+        run.stderr
+    );
 }
 
 /// A credential_process profile returning session credentials that expire in 30 minutes:
