@@ -118,6 +118,12 @@ impl LineParser {
             LineFormat::Uri => {
                 let fields = text_of(line).and_then(|text| {
                     let (bucket, key) = s3_uri::parse(text.trim())?;
+                    if key.is_empty() {
+                        return Err(ItemError::new(
+                            ItemErrorKind::MissingKey,
+                            format!("'{}' names no object: write s3://BUCKET/KEY", text.trim()),
+                        ));
+                    }
                     Ok(RequestFields {
                         bucket: Some(bucket.to_string()),
                         key: Some(key.to_string()),

@@ -434,3 +434,23 @@ fn a_csv_without_bucket_column_or_flag_stops_before_the_first_row() {
     run.expect_code(0);
     assert_eq!(run.stdout.lines().count(), 2);
 }
+
+#[test]
+fn a_uri_line_without_a_key_says_to_write_the_key() {
+    let run = batch(
+        &["--input-format", "uri"],
+        "s3://b-1\ns3://b-1/\ns3://b-1/k\n",
+    );
+    run.expect_code(1);
+    let records = run.records();
+    for record in &records[..2] {
+        assert_eq!(record["code"], "missing_key");
+        let message = record["message"].as_str().unwrap();
+        assert!(message.contains("s3://BUCKET/KEY"), "{message}");
+        assert!(
+            !message.contains("--key"),
+            "a URI line has no --key: {message}"
+        );
+    }
+    assert_eq!(records[2]["type"], "url");
+}
