@@ -13,8 +13,10 @@ use crate::presign::Presigned;
 
 /// Writes the results of one run in one format.
 pub trait Results: Send {
-    /// What comes before the first result (the CSV header).
-    fn start(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    /// What comes before the first result (the CSV header); nothing for most formats.
+    fn start(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
     /// The result of item `number`, signed.
     fn signed(&mut self, out: &mut dyn Write, number: u64, presigned: &Presigned)
         -> io::Result<()>;
@@ -33,30 +35,48 @@ pub trait Results: Send {
 /// The writer for `format`.
 pub fn writer(format: BatchOutput) -> Box<dyn Results> {
     match format {
-        BatchOutput::Jsonl => Box::new(JsonLines::default()),
+        BatchOutput::Jsonl => Box::new(JsonLines::new(RecordShape::Protocol)),
         BatchOutput::UrlOrError => Box::new(UrlOrError),
-        BatchOutput::Powershell => Box::new(PowerShellRecords),
+        BatchOutput::Powershell => Box::new(JsonLines::new(RecordShape::PowerShell)),
         BatchOutput::Url => Box::new(UrlLines),
         BatchOutput::Csv => Box::new(Delimited::new(b',')),
         BatchOutput::Tsv => Box::new(Delimited::new(b'\t')),
     }
 }
 
-/// The `url` and `error` records of docs/protocol.md.
-#[derive(Default)]
+/// Which `url` record a [`JsonLines`] writer writes.
+enum RecordShape {
+    /// The protocol's (`--output jsonl`).
+    Protocol,
+    /// The PowerShell module's `S3PreSignedUrl` objects' (`--output powershell`), which
+    /// `Get-S3PreSignedURL -Detailed` deserialises into its class with no conversion step.
+    PowerShell,
+}
+
+/// The `url` and `error` records of docs/protocol.md, one per line.
 struct JsonLines {
+    shape: RecordShape,
     /// A record is serialised here first, then written whole: serde_json writes a record in
     /// dozens of small pieces, each a call through `dyn Write` if written to `out` directly.
     record: Vec<u8>,
 }
 
-impl Results for JsonLines {
-    fn start(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
+impl JsonLines {
+    fn new(shape: RecordShape) -> Self {
+        JsonLines {
+            shape,
+            record: Vec::new(),
+        }
     }
+}
+
+impl Results for JsonLines {
     fn signed(&mut self, out: &mut dyn Write, number: u64, p: &Presigned) -> io::Result<()> {
         self.record.clear();
-        output::write_url(&mut self.record, number, p)?;
+        match self.shape {
+            RecordShape::Protocol => output::write_url(&mut self.record, number, p)?,
+            RecordShape::PowerShell => output::write_powershell_url(&mut self.record, p)?,
+        }
         out.write_all(&self.record)
     }
     fn failed(
@@ -76,35 +96,9 @@ impl Results for JsonLines {
 struct UrlOrError;
 
 impl Results for UrlOrError {
-    fn start(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
     fn signed(&mut self, out: &mut dyn Write, _: u64, p: &Presigned) -> io::Result<()> {
         out.write_all(p.url.as_bytes())?;
         out.write_all(b"\n")
-    }
-    fn failed(
-        &mut self,
-        out: &mut dyn Write,
-        _: &mut dyn Write,
-        number: u64,
-        error: &ItemError,
-        echo: Option<&Map<String, Value>>,
-    ) -> io::Result<()> {
-        output::write_error(&mut &mut *out, number, error, echo)
-    }
-}
-
-/// The `url` record shaped as the PowerShell module's `S3PreSignedUrl` objects, or the JSON error
-/// record: `Get-S3PreSignedURL -Detailed` deserialises it into its class with no conversion step.
-struct PowerShellRecords;
-
-impl Results for PowerShellRecords {
-    fn start(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
-    fn signed(&mut self, out: &mut dyn Write, _: u64, p: &Presigned) -> io::Result<()> {
-        output::write_powershell_url(&mut &mut *out, p)
     }
     fn failed(
         &mut self,
@@ -123,9 +117,6 @@ impl Results for PowerShellRecords {
 struct UrlLines;
 
 impl Results for UrlLines {
-    fn start(&mut self, _: &mut dyn Write) -> io::Result<()> {
-        Ok(())
-    }
     fn signed(&mut self, out: &mut dyn Write, _: u64, p: &Presigned) -> io::Result<()> {
         out.write_all(p.url.as_bytes())?;
         out.write_all(b"\n")

@@ -87,15 +87,15 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
     if args.listing.recursive {
         return crate::recursive::command(args);
     }
+    // With JSON output, failures are JSON records too, so a program reading it gets the code.
+    let json = args.output == UrlOutput::Json;
     if args.listing.key_prefix.is_some() {
         let usage = SetupError::new(
             SetupErrorKind::Usage,
             "--key-prefix names a prefix to list: add --recursive to sign every object under it, or give one object with --key alone",
         );
-        return report_setup_error(&usage, args.output == UrlOutput::Json);
+        return report_setup_error(&usage, json);
     }
-    // With JSON output, failures are JSON records too, so a program reading it gets the code.
-    let json = args.output == UrlOutput::Json;
     if matches!(
         args.output,
         UrlOutput::Csv | UrlOutput::Tsv | UrlOutput::UrlOrError | UrlOutput::Powershell

@@ -123,11 +123,11 @@ struct PowerShellUrlRecord<'a> {
     key: &'a str,
     verb: &'static str,
     url: &'a str,
-    expires_at: String,
-    effective_expires_at: String,
+    expires_at: UtcText,
+    effective_expires_at: UtcText,
     #[serde(skip_serializing_if = "Option::is_none")]
-    credential_expires_at: Option<String>,
-    signed_at: String,
+    credential_expires_at: Option<UtcText>,
+    signed_at: UtcText,
     expires_in_seconds: i64,
     region: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,22 +146,25 @@ struct PowerShellUrlRecord<'a> {
 }
 
 pub fn write_powershell_url(out: &mut impl Write, p: &Presigned) -> io::Result<()> {
-    let headers = p
-        .headers
-        .iter()
-        .map(|(name, value)| format!("{name}: {value}"))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut headers = String::new();
+    for (name, value) in &p.headers {
+        if !headers.is_empty() {
+            headers.push('\n');
+        }
+        headers.push_str(name);
+        headers.push_str(": ");
+        headers.push_str(value);
+    }
     let record = PowerShellUrlRecord {
         kind: "url",
         bucket: &p.bucket,
         key: &p.key,
         verb: p.verb.as_str(),
         url: &p.url,
-        expires_at: format_utc(p.expires_at),
-        effective_expires_at: format_utc(p.effective_expires_at),
-        credential_expires_at: p.credentials_expire_at.map(format_utc),
-        signed_at: format_utc(p.signed_at),
+        expires_at: utc_text(p.expires_at),
+        effective_expires_at: utc_text(p.effective_expires_at),
+        credential_expires_at: p.credentials_expire_at.map(utc_text),
+        signed_at: utc_text(p.signed_at),
         expires_in_seconds: p.expires_in_seconds,
         region: &p.region,
         version_id: p.version_id.as_deref(),

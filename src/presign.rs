@@ -69,31 +69,42 @@ fn has_dot_segments(key: &str) -> bool {
         .any(|segment| segment == "." || segment == "..")
 }
 
-/// The endpoint resolver for a request's own `region` (made on first use with the run's other
-/// endpoint settings, `run`), and the warning for a well-formed region this build does not know.
-/// The region is checked as `--region` is (`region::check`): malformed, or a typo of a known one
-/// on AWS's hosts, is an `invalid_region` item error. A FIPS pseudo-region
-/// (`fips-us-gov-west-1`) turns on FIPS.
+/// A region a request asked for, checked once: its endpoint resolver (the run's endpoint
+/// settings with this region) and the warning for a well-formed region this build does not know.
+struct RegionalEndpoints {
+    region: String,
+    resolver: EndpointResolver,
+    warning: Option<String>,
+}
+
+/// The resolver for a request's own `region`, made and checked on first use. The region is
+/// checked as `--region` is (`region::check`): malformed, or a typo of a known one on AWS's
+/// hosts, is an `invalid_region` item error. A FIPS pseudo-region (`fips-us-gov-west-1`) turns
+/// on FIPS.
 fn regional_resolver<'a>(
-    regional: &'a mut Vec<(String, EndpointResolver)>,
+    regional: &'a mut Vec<RegionalEndpoints>,
     run: &EndpointOptions,
     region: &str,
-) -> Result<(&'a mut EndpointResolver, Option<String>), ItemError> {
-    let custom_endpoint = run.endpoint_url.is_some();
-    let (plain, fips) = crate::region::strip_fips(region);
-    let warning = crate::region::check(&plain, "the line's \"region\"", custom_endpoint)
-        .map_err(|e| ItemError::new(ItemErrorKind::InvalidRegion, e.message))?;
-    let index = match regional.iter().position(|(r, _)| r == region) {
+) -> Result<&'a mut RegionalEndpoints, ItemError> {
+    let index = match regional.iter().position(|r| r.region == region) {
         Some(index) => index,
         None => {
+            let (plain, fips) = crate::region::strip_fips(region);
+            let custom_endpoint = run.endpoint_url.is_some();
+            let warning = crate::region::check(&plain, "the line's \"region\"", custom_endpoint)
+                .map_err(|e| ItemError::new(ItemErrorKind::InvalidRegion, e.message))?;
             let mut options = run.clone();
             options.region = plain;
             options.fips |= fips;
-            regional.push((region.to_string(), EndpointResolver::new(options)));
+            regional.push(RegionalEndpoints {
+                region: region.to_string(),
+                resolver: EndpointResolver::new(options),
+                warning,
+            });
             regional.len() - 1
         }
     };
-    Ok((&mut regional[index].1, warning))
+    Ok(&mut regional[index])
 }
 
 pub struct Presigner {
@@ -102,7 +113,7 @@ pub struct Presigner {
     endpoints: EndpointResolver,
     /// Resolvers for the regions requests ask for instead of the run's (`region` on a batch
     /// line), each made on first use with the run's endpoint settings.
-    regional: Vec<(String, EndpointResolver)>,
+    regional: Vec<RegionalEndpoints>,
     /// Fixed signing time (`--start-time`); otherwise each request is signed "now".
     start_time: Option<DateTime<Utc>>,
     strict_expiry: bool,
@@ -241,15 +252,15 @@ impl Presigner {
         }
         let endpoint = match request.region.as_deref() {
             Some(region) if region != self.endpoints.options().region => {
-                let (resolver, warning) =
+                let regional =
                     regional_resolver(&mut self.regional, self.endpoints.options(), region)?;
-                if let Some(message) = warning {
+                if let Some(message) = &regional.warning {
                     warnings.push(Warning {
                         kind: WarningKind::UnknownRegion,
-                        message,
+                        message: message.clone(),
                     });
                 }
-                resolver.resolve(&request.bucket)?
+                regional.resolver.resolve(&request.bucket)?
             }
             _ => self.endpoints.resolve(&request.bucket)?,
         };
