@@ -251,7 +251,7 @@ function Receive-S3PreSignResult {
         if ($type -eq 'error') {
             if ($record.line -ne $Run.Answered) { Stop-S3PreSignRun $Run 'ProtocolError' "s3presign answered line $($record.line) where line $($Run.Answered) was expected." }
             $message = Convert-S3PreSignMessage $Run $record.message
-            if (-not $Run.Single -and $Run.Numbered) { $message = "input object $($number): $message" }
+            if (-not $Run.Single -and $Run.Numbered) { $message = "$(if ($Run.Itemised) { $Run.Itemised -f $target } else { "input object $number" }): $message" }
             # inspect echoes a URL it could not read with its session token redacted: that is the target.
             $errorRecord = New-S3PreSignError $record.code $message $(if ($record.input.url) { $record.input.url } else { $target })
             if ($Run.Single) { $cmdlet.ThrowTerminatingError($errorRecord) }
@@ -372,7 +372,10 @@ function Get-S3PreSignedURL {
     Sign a request for this version of the object. Binds from the VersionId property of piped objects.
 
     .PARAMETER Expires
-    When the URL expires; at most 7 days after signing. Aliases: Expire (AWS.Tools' name).
+    When the URL expires; at most 7 days after signing. Aliases: Expire (AWS.Tools' name). A [datetime] that
+    names no zone, such as (Get-Date).AddDays(2) or '2026-12-02', is local time, as in AWS.Tools (s3presign's
+    own --expires reads a date without a zone as UTC); give [datetime]::UtcNow.AddDays(2) or
+    '2026-12-02T00:00:00Z' for UTC.
 
     .PARAMETER ExpiresIn
     How long the URL lives: a TimeSpan, seconds, or a duration such as 90s, 15m, 12h, 7d, 1d12h. Without
@@ -640,6 +643,9 @@ function Get-S3PreSignedURL {
             if ('' -eq $parts) { $parts = $null }
             $partList = if ($null -eq $parts) { , [object[]]::new(1) } else { @(foreach ($p in $parts) { if ($p -is [int] -or $p -is [long]) { [string]$p } else { '"' + [System.Text.Json.JsonEncodedText]::Encode([string]$p).ToString() + '"' } }) }
             $run.Single = -not $piped -and $keys.Count * $partList.Count -eq 1
+            # Several keys or parts from the command line: an error names the value ("-PartNumber 10001: ..."), as
+            # PowerShell's own commands do for array arguments; "input object N" is for pipeline input.
+            if (-not $piped) { $run.Itemised = if ($null -ne $fixedParts) { '-PartNumber {0}' } else { "-Key '{0}'" } }
             foreach ($k in $keys) {
                 $head = '{"key":"' + [System.Text.Json.JsonEncodedText]::Encode($k).ToString() + '"' + $fields
                 foreach ($p in $partList) {

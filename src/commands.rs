@@ -608,7 +608,7 @@ pub(crate) fn report_item_error(error: &errors::ItemError, as_record: bool) -> E
     eprintln!("s3presign: error: {error}");
     if as_record {
         let mut stdout = io::stdout().lock();
-        let _ = output::write_error(&mut stdout, 1, error, None).and_then(|_| stdout.flush());
+        let _ = output::write_single_error(&mut stdout, error).and_then(|_| stdout.flush());
     }
     ExitCode::ItemsFailed
 }

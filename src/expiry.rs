@@ -239,7 +239,12 @@ pub fn resolve(spec: &ExpirySpec, signed_at: DateTime<Utc>) -> Result<Expiry, It
                 format_utc(*instant),
                 format_utc(signed_at)
             ),
-            _ => format!("lifetime of {seconds} seconds is more than 7 days"),
+            // In the user's unit too: `--expires-in 8d` (or -ExpiresIn (New-TimeSpan -Days 8)) reads
+            // better as "8d (691200 seconds)" than as seconds alone.
+            _ => format!(
+                "lifetime {} ({seconds} seconds) is more than 7 days",
+                format_duration(seconds)
+            ),
         };
         return Err(ItemError::new(
             ItemErrorKind::ExpiryTooFar,
@@ -366,6 +371,22 @@ mod tests {
             far.message.contains("2025-01-08T00:00:00Z"),
             "{}",
             far.message
+        );
+        // The lifetime in days and hours as well as seconds: 8d, not only 691200.
+        let eight_days = resolve(
+            &ExpirySpec::In {
+                seconds: 691_200,
+                text: "8d".into(),
+            },
+            signed,
+        )
+        .unwrap_err();
+        assert!(
+            eight_days
+                .message
+                .starts_with("lifetime 8d (691200 seconds) is more than 7 days;"),
+            "{}",
+            eight_days.message
         );
 
         let at = ExpirySpec::At {

@@ -186,12 +186,33 @@ pub fn write_error(
     error: &ItemError,
     input: Option<&Map<String, Value>>,
 ) -> io::Result<()> {
-    let message = format!("line {line}: {}", error.message);
+    write_error_record(
+        out,
+        line,
+        &format!("line {line}: {}", error.message),
+        error,
+        input,
+    )
+}
+
+/// The error record of `url --output json`: line 1, and a message without "line 1: " (a single
+/// request has no lines to tell apart).
+pub fn write_single_error(out: &mut impl Write, error: &ItemError) -> io::Result<()> {
+    write_error_record(out, 1, &error.message, error, None)
+}
+
+fn write_error_record(
+    out: &mut impl Write,
+    line: u64,
+    message: &str,
+    error: &ItemError,
+    input: Option<&Map<String, Value>>,
+) -> io::Result<()> {
     let record = ErrorRecord {
         kind: "error",
         line,
         code: error.kind.code(),
-        message: &message,
+        message,
         input,
     };
     serde_json::to_writer(&mut *out, &record)?;

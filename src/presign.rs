@@ -61,6 +61,8 @@ pub enum WarningKind {
     SharedPartDigest,
     /// A request's own region that this build does not know (signed for anyway).
     UnknownRegion,
+    /// Signed as of a past `--start-time`, the URL's life ended before it was made.
+    ExpiredAlready,
 }
 
 /// `.` and `..` segments (as in `a/../b`) are what clients normalise away.
@@ -232,6 +234,22 @@ impl Presigner {
             }
         }
 
+        // Only a --start-time can put the whole life of a URL in the past; without one, no clock is read
+        // again here.
+        if self.start_time.is_some() {
+            let now = Utc::now();
+            if effective_expires_at <= now {
+                warnings.push(Warning {
+                    kind: WarningKind::ExpiredAlready,
+                    message: format!(
+                        "signed as of --start-time {}, the URL expired at {}, before now ({}): nobody can use it; give a later --start-time, or none to sign as of now",
+                        format_utc(signed_at),
+                        format_utc(effective_expires_at),
+                        format_utc(now.trunc_subsecs(0))
+                    ),
+                });
+            }
+        }
         if has_dot_segments(&request.key) {
             warnings.push(Warning {
                 kind: WarningKind::DotSegments,

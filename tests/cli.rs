@@ -157,12 +157,64 @@ fn expiry_beyond_seven_days_is_refused_with_the_latest_allowed_instant() {
         run.stderr
     );
 
+    // The lifetime in the unit it was given in, and in a JSON record without "line 1: " (url signs one
+    // request: there are no lines to tell apart).
+    let json = s3presign()
+        .with_example_keys()
+        .args(["url", "--bucket", "b-1", "--key", "k", "--expires-in", "8d"])
+        .args(["--start-time", "2025-01-01T00:00:00Z", "--output", "json"])
+        .run();
+    json.expect_code(1);
+    let record = &json.records()[0];
+    assert_eq!(record["code"], "expiry_too_far");
+    let message = record["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("lifetime 8d (691200 seconds) is more than 7 days;"),
+        "{message}"
+    );
+
     // Exactly 7 days is allowed.
     s3presign()
         .with_example_keys()
         .args(["url", "--bucket", "b-1", "--key", "k", "--expires-in", "7d"])
         .run()
         .expect_code(0);
+}
+
+#[test]
+fn a_url_signed_as_of_a_past_start_time_that_expired_already_is_warned_about() {
+    let run = s3presign()
+        .with_example_keys()
+        .args(["url", "--bucket", "b-1", "--key", "k", "--output", "json"])
+        .args(["--start-time", "2025-01-01T00:00:00Z"])
+        .run();
+    run.expect_code(0);
+    let warnings = run.records()[0]["warnings"].clone();
+    assert_eq!(warnings.as_array().map(Vec::len), Some(1), "{warnings}");
+    let warning = warnings[0].as_str().unwrap();
+    assert!(
+        warning.starts_with(
+            "signed as of --start-time 2025-01-01T00:00:00Z, the URL expired at 2025-01-01T01:00:00Z, before now"
+        ),
+        "{warning}"
+    );
+    assert!(
+        run.stderr
+            .contains("s3presign: warning: signed as of --start-time"),
+        "{}",
+        run.stderr
+    );
+
+    // A start time in the past whose URL still lives: nothing to say.
+    let recent = (Utc::now() - Duration::minutes(10)).to_rfc3339();
+    let run = s3presign()
+        .with_example_keys()
+        .args(["url", "--bucket", "b-1", "--key", "k", "--output", "json"])
+        .args(["--start-time", &recent])
+        .run();
+    run.expect_code(0);
+    assert_eq!(run.records()[0]["warnings"], serde_json::json!([]));
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
 
 #[test]

@@ -134,7 +134,9 @@ Describe 'Bad part numbers' {
         $failures.Count | Should -Be 2
         $failures.FullyQualifiedErrorId | Should -Be @('invalid_multipart,Get-S3PreSignedURL', 'invalid_multipart,Get-S3PreSignedURL')
         $failures.TargetObject | Should -Be @(0, 10001)
-        $failures[1].Exception.Message | Should -Match '10001'
+        # Named by the value given to -PartNumber, not as "input object 1": nothing was piped.
+        $failures[1].Exception.Message | Should -BeLike '-PartNumber 10001: *10001*'
+        $failures[0].Exception.Message | Should -BeLike '-PartNumber 0: *'
     }
 
     It 'reports part numbers without an upload as invalid_multipart' {

@@ -141,6 +141,15 @@ Describe 'Signing one URL' {
         $results.Key | Should -Be @('a.txt', 'b.txt')
     }
 
+    It 'names a bad one of several keys given to -Key by its value, and signs the others' {
+        $results = @(Get-S3PreSignedURL -Bucket $Bucket -Key a.txt, '', c.txt -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $results.Count | Should -Be 2
+        $results[1] | Should -BeLike '*/c.txt?*'
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'missing_key,Get-S3PreSignedURL'
+        $failures[0].Exception.Message | Should -BeLike "-Key '': no key*-Key*"
+    }
+
     It 'accepts the AWS.Tools.S3 parameter names -BucketName and -Expire' {
         $when = [datetime]::UtcNow.AddHours(2)
         $result = Get-S3PreSignedURL -Detailed -BucketName $Bucket -Key k -Expire $when
