@@ -20,7 +20,8 @@ $manifest = Join-Path $PSScriptRoot '..' 'module' 'S3PreSign.psd1'
 
 # The floors' functions: Get-S3PreSignedURL's parameter block (with its attributes), read from the module's source.
 $source = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $PSScriptRoot '..' 'module' 'S3PreSign.psm1'), [ref]$null, [ref]$null)
-$paramBlock = $source.Find({ param($a) $a -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $a.Name -eq 'Get-S3PreSignedURL' }, $false).Body.ParamBlock.Extent.Text
+$paramAst = $source.Find({ param($a) $a -is [System.Management.Automation.Language.FunctionDefinitionAst] -and $a.Name -eq 'Get-S3PreSignedURL' }, $false).Body.ParamBlock
+$paramBlock = (@($paramAst.Attributes.Extent.Text) + $paramAst.Extent.Text) -join "`n"
 $binary = if ($env:S3PRESIGN_BIN) { $env:S3PRESIGN_BIN } else { (Get-Command s3presign -CommandType Application).Source }
 $floorModule = Join-Path ([System.IO.Path]::GetTempPath()) "s3presign-bench-floor-$PID.psm1"
 Set-Content -LiteralPath $floorModule -Value "function Get-FloorURL {`n$paramBlock`n    end { & '$binary' url `"--bucket=`$BucketName`" `"--key=`$Key`" }`n}"
