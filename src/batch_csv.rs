@@ -63,6 +63,7 @@ fn column_named(name: &str) -> Column {
 /// The data rows of a CSV input as items.
 pub struct CsvSource<R: Read> {
     bucket_given: bool,
+    key_given: bool,
     reader: csv::Reader<BufReader<R>>,
     /// From the header or `--columns`; read with the first row when there is a header.
     columns: Option<Vec<Column>>,
@@ -76,11 +77,13 @@ impl<R: Read> CsvSource<R> {
     /// row is a header. A UTF-8 byte order mark before it is dropped.
     /// `bucket_given`: whether `--bucket` names a bucket for rows without one; without it, a
     /// file with no Bucket column stops before the first row, as one without a Key column does.
+    /// `key_given`: whether `--key` names a key for rows without one.
     pub fn new(
         input: BufReader<R>,
         columns: Option<&[String]>,
         keys_url_encoded: bool,
         bucket_given: bool,
+        key_given: bool,
     ) -> Self {
         let reader = csv::ReaderBuilder::new()
             .has_headers(columns.is_none())
@@ -91,6 +94,7 @@ impl<R: Read> CsvSource<R> {
             columns: columns.map(|names| names.iter().map(|n| column_named(n)).collect()),
             keys_url_encoded,
             bucket_given,
+            key_given,
             record: csv::ByteRecord::new(),
             number: 0,
         }
@@ -152,6 +156,25 @@ impl<R: Read> CsvSource<R> {
                 Column::Region => fields.region = Some(text),
                 Column::Ignored => {}
             }
+        }
+        // In the CSV's terms (a cell, a row), not the JSON request's ("key" on the line).
+        if fields.bucket.is_none() && !self.bucket_given {
+            return Err(ItemError::new(
+                ItemErrorKind::MissingBucket,
+                format!(
+                    "{}the Bucket cell is empty: fill it, or give --bucket for the rows without one",
+                    self.where_prefix()
+                ),
+            ));
+        }
+        if fields.key.is_none() && !self.key_given {
+            return Err(ItemError::new(
+                ItemErrorKind::MissingKey,
+                format!(
+                    "{}the Key cell is empty: give every row a key",
+                    self.where_prefix()
+                ),
+            ));
         }
         Ok(fields)
     }

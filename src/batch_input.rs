@@ -26,8 +26,15 @@ pub fn source<'a, R: Read + Send + 'a>(
         BatchInput::Keys => LineFormat::Keys,
         BatchInput::Uri => LineFormat::Uri,
         BatchInput::Csv => {
-            let bucket_given = args.request.bucket.is_some();
-            let csv = CsvSource::new(input, args.columns.as_deref(), encoded, bucket_given);
+            let (bucket_given, key_given) =
+                (args.request.bucket.is_some(), args.request.key.is_some());
+            let csv = CsvSource::new(
+                input,
+                args.columns.as_deref(),
+                encoded,
+                bucket_given,
+                key_given,
+            );
             return progress::wrap(csv, args.no_progress);
         }
     };

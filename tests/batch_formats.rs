@@ -137,10 +137,48 @@ fn a_malformed_csv_row_is_an_error_naming_it_and_the_rows_after_it_are_signed() 
         run.stderr
     );
     assert!(
-        run.stderr.contains("line 3:") && run.stderr.contains("missing_key"),
+        run.stderr.contains(
+            "line 3: (file line 4) the Key cell is empty: give every row a key [missing_key]"
+        ),
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn empty_bucket_and_key_cells_are_named_as_cells_unless_a_flag_fills_them() {
+    let input = "Bucket,Key\n,one\nb-1,\n";
+    let run = batch(&["--input-format", "csv"], input);
+    run.expect_code(1);
+    let records = run.records();
+    assert_eq!(records[0]["code"], "missing_bucket");
+    assert_eq!(
+        records[0]["message"],
+        "line 1: (file line 2) the Bucket cell is empty: fill it, or give --bucket for the rows without one"
+    );
+    assert_eq!(records[1]["code"], "missing_key");
+    assert_eq!(
+        records[1]["message"],
+        "line 2: (file line 3) the Key cell is empty: give every row a key"
+    );
+
+    // --bucket and --key fill the empty cells.
+    let filled = batch(
+        &[
+            "--input-format",
+            "csv",
+            "--output",
+            "url",
+            "--bucket",
+            "b-2",
+            "--key",
+            "k",
+        ],
+        "Bucket,Key\n,one\nb-1,\n",
+    );
+    filled.expect_code(0);
+    let lines: Vec<&str> = filled.stdout.lines().collect();
+    assert_eq!(lines, [reference("b-2", "one"), reference("b-1", "k")]);
 }
 
 #[test]
