@@ -350,8 +350,9 @@ function Get-S3PreSignedURL {
 
     Errors: a single request from parameters (nothing piped, one key) that cannot be signed is a terminating
     error, as in AWS.Tools, so try/catch catches it. In pipelines and with several keys or parts, each item that
-    cannot be signed is a non-terminating error naming the input object ("input object 4: ..."), with the
-    input object as TargetObject and the s3presign error code as ErrorId (expiry_too_far, missing_key, ...);
+    cannot be signed is a non-terminating error naming the input object ("input object 4: ..."), or the value
+    of -Key or -PartNumber ("-PartNumber 10001: ..."), with the input object (the key, the part number) as
+    TargetObject and the s3presign error code as ErrorId (expiry_too_far, missing_key, ...);
     the others are still signed, in order. Setup problems (unknown profile, no credentials, a malformed region) stop
     the command.
 
