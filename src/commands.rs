@@ -165,17 +165,23 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
 }
 
 fn run_batch(args: cli::BatchArgs) -> ExitCode {
+    // A `fatal` record only where the output is JSON records: in a URL list or a CSV file it would
+    // be a line of JSON among the data (the message is on stderr either way).
+    let as_record = matches!(
+        args.output,
+        cli::BatchOutput::Jsonl | cli::BatchOutput::UrlOrError | cli::BatchOutput::Powershell
+    );
     // A key list names no bucket: without --bucket every line would fail the same way.
     if args.input_format == cli::BatchInput::Keys && args.request.bucket.is_none() {
         let usage = SetupError::new(
             SetupErrorKind::Usage,
             "--input-format keys reads keys only: give the bucket with --bucket",
         );
-        return report_setup_error(&usage, true);
+        return report_setup_error(&usage, as_record);
     }
     let mut presigner = match setup(&args.session, &args.sse_customer_key) {
         Ok(p) => p,
-        Err(e) => return report_setup_error(&e, true),
+        Err(e) => return report_setup_error(&e, as_record),
     };
     let defaults = args.request.to_fields();
     // Stdin itself, not its lock: the source is read on a thread of its own.

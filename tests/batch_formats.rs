@@ -428,6 +428,32 @@ fn a_progress_line_on_a_terminal_and_never_on_stdout() {
 }
 
 #[test]
+fn a_setup_failure_leaves_url_and_csv_output_free_of_json() {
+    for output in ["url", "csv", "tsv"] {
+        let run = s3presign()
+            .with_example_keys()
+            .args(["batch", "--input-format", "keys", "--bucket", "b-1"])
+            .args(["--region", "eu-wset-1", "--output", output])
+            .run_with_stdin("a\n");
+        run.expect_code(2);
+        assert_eq!(run.stdout, "", "--output {output}");
+        assert!(
+            run.stderr.contains("s3presign: error:") && run.stderr.contains("eu-wset-1"),
+            "--output {output}: {}",
+            run.stderr
+        );
+    }
+    // JSON record outputs keep their fatal record.
+    let run = s3presign()
+        .with_example_keys()
+        .args(["batch", "--input-format", "keys", "--bucket", "b-1"])
+        .args(["--region", "eu-wset-1", "--output", "url-or-error"])
+        .run_with_stdin("a\n");
+    run.expect_code(2);
+    assert_eq!(run.records()[0]["type"], "fatal");
+}
+
+#[test]
 fn a_key_list_without_bucket_is_one_usage_error_not_one_per_line() {
     let run = batch(&["--input-format", "keys"], "a\nb\nc\n");
     run.expect_code(2);
