@@ -20,7 +20,7 @@ $S3PreSignFlags = [ordered]@{
     ServerSideEncryptionKeyManagementServiceKeyId = '--sse-kms-key-id', 'text'; StorageClass = '--storage-class', 'text'; Acl = '--acl', 'text'
     ContentMD5 = '--content-md5', 'text'; ChecksumSHA256 = '--checksum-sha256', 'text'; Metadata = '--metadata', 'pairs'
     RequesterPays = '--requester-pays', 'switch'; ProfileName = '--profile', 'text'; ProfileLocation = '--credentials-file', 'path'
-    Region = '--region', 'text'; EndpointUrl = '--endpoint-url', 'text'; ForcePathStyle = '--path-style', 'switch'
+    Region = '--region', 'text'; EndpointUrl = '--endpoint-url', 'text'; ForcePathStyle = '--path-style', 'switch'; AddressingStyle = '--addressing-style', 'text'
     UseAccelerateEndpoint = '--accelerate', 'switch'; UseDualstackEndpoint = '--dualstack', 'switch'; Protocol = '--http', 'http'
     StartTime = '--start-time', 'instant'; StrictExpiry = '--strict-expiry', 'switch'; KeyPrefix = '--key-prefix', 'text'
     ContentTypePrefix = '--content-type-prefix', 'text'; ContentLengthRange = '--content-length-range', 'range'
@@ -417,7 +417,8 @@ function Get-S3PreSignedURL {
     A custom S3 endpoint, e.g. http://127.0.0.1:9000.
 
     .PARAMETER ForcePathStyleAddressing
-    Path-style URLs (https://host/bucket/key) when $true, as AWS.Tools' bool? parameter.
+    Path-style URLs (https://host/bucket/key) when $true, as AWS.Tools' bool? parameter; virtual-hosted URLs
+    (https://bucket.host/key) when $false, also at an -EndpointUrl (which is path-style unless asked).
 
     .PARAMETER ForcePathStyle
     Path-style URLs (https://host/bucket/key), as a switch.
@@ -601,6 +602,7 @@ function Get-S3PreSignedURL {
         $bound = @{} + $PSBoundParameters
         if ($ServerSideEncryptionMethod -and $ServerSideEncryptionMethod -ne 'None') { $bound.ServerSideEncryption = $ServerSideEncryptionMethod }
         $bound.ForcePathStyle, $bound.Verb, $commandRegion = ($ForcePathStyleAddressing -eq $true -or $ForcePathStyle), $Verb, $PSBoundParameters['Region']
+        if ($ForcePathStyleAddressing -eq $false) { $bound.AddressingStyle = 'virtual' }   # asked for: even at a custom endpoint, which is path-style by default
         $arguments, $run = ('batch', '--protocol', '1', '--output', $(if ($Detailed) { 'powershell' } else { 'url-or-error' })), $null
         $piped, $keyGiven, $bucketGiven, $fixedParts, $index = $PSCmdlet.MyInvocation.ExpectingInput, $PSBoundParameters.ContainsKey('Key'), $PSBoundParameters.ContainsKey('BucketName'), $PSBoundParameters['PartNumber'], 0
         if (($listing = $PSBoundParameters.ContainsKey('KeyPrefix')) -and ($keyGiven -or $piped -or $VersionId -or -not $BucketName)) { $PSCmdlet.ThrowTerminatingError((New-S3PreSignError 'usage' '-KeyPrefix signs the current version of every object under a prefix of -BucketName: give -BucketName, and neither -Key, -VersionId nor pipeline input.' $KeyPrefix)) }
@@ -631,6 +633,10 @@ function Get-S3PreSignedURL {
             # rather than bound by property name (BucketName, Key and VersionId are, as in AWS.Tools): PowerShell's
             # binder costs every piped object about 3 µs per parameter bound by property name.
             if ($null -eq $commandRegion) { $itemRegion = [string]$InputObject.Region }   # signed for its region
+            # As in AWS.Tools, an object's Verb, ExpiresIn, Expires or ContentType is not read (a CSV's columns): said once.
+            if ($index -eq 1 -and ($unread = 'Verb', 'ExpiresIn', 'Expires', 'ContentType' | Where-Object { $InputObject.PSObject.Properties[$_] })) {
+                Write-Warning "The piped objects have $($unread -join ', ') properties, which Get-S3PreSignedURL does not read (nor does AWS.Tools'): every object is signed with the command's $(($unread | ForEach-Object { "-$_" }) -join ', ') or the default. For a value per row, run s3presign batch --input-format csv, which reads these columns."
+            }
             if ($UploadId -and $null -eq $fixedParts) { $parts = $InputObject.PartNumber }
         }
         # The bucket's JSON, encoded again only when it changes (pipelines usually repeat one bucket).

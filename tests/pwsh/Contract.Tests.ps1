@@ -172,9 +172,24 @@ Describe 'AWS.Tools parameters and pipeline binding' {
         Remove-Variable -Name StoredAWSCredentials, StoredAWSRegion -Scope Global -ErrorAction Ignore
     }
 
+    It 'says once that piped objects'' Verb, ExpiresIn, Expires and ContentType are not read, and signs with the command''s values' {
+        $rows = 1..3 | ForEach-Object { [pscustomobject]@{ BucketName = $Bucket; Key = "k$_"; ExpiresIn = '2d'; Verb = 'PUT'; Size = 5 } }
+        $urls = @($rows | Get-S3PreSignedURL -WarningVariable warned -WarningAction SilentlyContinue)
+        $urls.Count | Should -Be 3
+        $urls | ForEach-Object { $_ | Should -BeLike '*X-Amz-Expires=3600&*' }
+        $warned.Count | Should -Be 1
+        $warned[0].Message | Should -BeLike 'The piped objects have Verb, ExpiresIn properties, which Get-S3PreSignedURL does not read*-Verb, -ExpiresIn*s3presign batch --input-format csv*'
+        # Objects without them (Get-S3Object's) get no warning.
+        $null = [pscustomobject]@{ BucketName = $Bucket; Key = 'k'; Size = 5 } | Get-S3PreSignedURL -WarningVariable quiet -WarningAction SilentlyContinue
+        $quiet.Count | Should -Be 0
+    }
+
     It 'takes -ForcePathStyleAddressing $true and $false' {
         Get-S3PreSignedURL -BucketName $Bucket -Key k -ForcePathStyleAddressing $true | Should -BeLike 'https://s3.us-east-1.amazonaws.com/examplebucket/k?*'
         Get-S3PreSignedURL -BucketName $Bucket -Key k -ForcePathStyleAddressing $false | Should -BeLike 'https://examplebucket.s3.us-east-1.amazonaws.com/k?*'
+        # At a custom endpoint (path-style by default), $false asks for virtual-hosted URLs; not given, path-style.
+        Get-S3PreSignedURL -BucketName $Bucket -Key k -EndpointUrl https://minio.example.com:9000 -ForcePathStyleAddressing $false | Should -BeLike 'https://examplebucket.minio.example.com:9000/k?*'
+        Get-S3PreSignedURL -BucketName $Bucket -Key k -EndpointUrl https://minio.example.com:9000 | Should -BeLike 'https://minio.example.com:9000/examplebucket/k?*'
     }
 
     It 'signs with -Credential <Type> from AWSSDK.Core, keeping the secret off the command line' -ForEach @(
