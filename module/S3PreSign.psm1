@@ -354,7 +354,8 @@ function Get-S3PreSignedURL {
     of -Key or -PartNumber ("-PartNumber 10001: ..."), with the input object (the key, the part number) as
     TargetObject and the s3presign error code as ErrorId (expiry_too_far, missing_key, ...);
     the others are still signed, in order. Setup problems (unknown profile, no credentials, a malformed region) stop
-    the command.
+    the command, as does an -Expires or -ExpiresIn that no request could be signed with (ErrorId expiry_too_far,
+    expiry_in_past, invalid_expiry): one error, not one per object.
 
     Credentials, in AWS.Tools' order: -AccessKey/-SecretKey/-SessionToken, -Credential, -ProfileName
     (-ProfileLocation), $StoredAWSCredentials (Set-AWSCredential), then the environment and the default

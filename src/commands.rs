@@ -127,6 +127,11 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
             let usage = SetupError::new(SetupErrorKind::Usage, format!("{flag} is required"));
             return report_setup_error(&usage, json);
         }
+        // A --expires or --expires-in that cannot be read is a usage error, named as the flag.
+        Err(e) if e.kind == ItemErrorKind::InvalidExpiry => {
+            let usage = SetupError::new(SetupErrorKind::Usage, in_flag_terms(&e.message));
+            return report_setup_error(&usage, json);
+        }
         Err(e) => return report_item_error(&e, json),
     };
     let presigned = match presigner.presign(request) {
@@ -183,6 +188,9 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, as_record),
     };
+    if let Err(e) = check_run_expiry(&args.request, args.session.start_time.as_deref()) {
+        return report_setup_error(&e, as_record);
+    }
     let defaults = args.request.to_fields();
     // Stdin itself, not its lock: the source is read on a thread of its own.
     let input = io::BufReader::with_capacity(64 * 1024, io::stdin());
@@ -210,6 +218,50 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
             eprintln!("s3presign: error: {e}");
             ExitCode::SetupFailed
         }
+    }
+}
+
+/// A batch's `--expires` / `--expires-in` is the expiry of every line that gives none of its own:
+/// a value that cannot be read, or that SigV4's 7-day window refuses (expiry::resolve), would fail
+/// each of those lines the same way, one error per line. It is refused once instead, before the first
+/// line (exit 2), naming the flag, with the code each line would have had.
+fn check_run_expiry(flags: &cli::RequestFlags, start_time: Option<&str>) -> Result<(), SetupError> {
+    if flags.expires.is_none() && flags.expires_in.is_none() {
+        return Ok(());
+    }
+    // Setup has read --start-time already; a bad one never gets here.
+    let signed_at = start_time
+        .and_then(|t| expiry::parse_instant(t).ok())
+        .unwrap_or_else(Utc::now)
+        .trunc_subsecs(0);
+    let expires_in = flags.expires_in.clone().map(request::ExpiresIn::Text);
+    request::expiry_spec(flags.expires.clone(), expires_in)
+        .and_then(|spec| expiry::resolve(&spec, signed_at))
+        .map(|_| ())
+        .map_err(|e| {
+            SetupError::new(
+                SetupErrorKind::EveryRequest(e.kind),
+                format!(
+                    "{}; nothing was signed: every request without an expiry of its own would fail the same way",
+                    in_flag_terms(&e.message)
+                ),
+            )
+        })
+}
+
+/// An expiry message that names the request field (`expires_in: 'soon' is not a duration`) as the
+/// command-line flag it came from; a range message gets the flag in front.
+fn in_flag_terms(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("expires_in: ") {
+        format!("--expires-in: {rest}")
+    } else if let Some(rest) = message.strip_prefix("expires: ") {
+        format!("--expires: {rest}")
+    } else if message.starts_with("lifetime") {
+        format!("--expires-in: {message}")
+    } else if message.starts_with("expiry") {
+        format!("--expires: {message}")
+    } else {
+        message.to_string()
     }
 }
 
@@ -501,6 +553,11 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
         args.expires_in.clone().map(request::ExpiresIn::Text),
     ) {
         Ok(spec) => spec,
+        // As in url: a flag that cannot be read is a usage error, named as the flag.
+        Err(e) if e.kind == ItemErrorKind::InvalidExpiry => {
+            let usage = SetupError::new(SetupErrorKind::Usage, in_flag_terms(&e.message));
+            return report_setup_error(&usage, json);
+        }
         Err(e) => return report_item_error(&e, json),
     };
     let start_time = match args

@@ -96,6 +96,9 @@ pub enum SetupErrorKind {
     /// `url --recursive`: the prefix could not be listed (S3's error code in the message).
     ListingFailed,
     Usage,
+    /// A run-wide option that every request would fail on (`batch --expires-in 8d`): refused
+    /// before the first request, with the code each request would have had.
+    EveryRequest(ItemErrorKind),
 }
 
 impl SetupErrorKind {
@@ -106,6 +109,7 @@ impl SetupErrorKind {
             SetupErrorKind::InvalidRegion => "invalid_region",
             SetupErrorKind::ListingFailed => "listing_failed",
             SetupErrorKind::Usage => "usage",
+            SetupErrorKind::EveryRequest(kind) => kind.code(),
         }
     }
 }

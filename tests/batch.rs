@@ -98,6 +98,54 @@ fn flags_are_defaults_and_lines_override_them() {
 }
 
 #[test]
+fn a_run_wide_expiry_every_line_would_fail_on_is_refused_once_before_the_first_line() {
+    let lines = "{\"bucket\":\"b-1\",\"key\":\"x\"}\n{\"bucket\":\"b-1\",\"key\":\"y\"}\n";
+    for (flags, named, code) in [
+        (
+            ["--expires-in", "9d"],
+            "--expires-in: lifetime 9d (777600 seconds) is more than 7 days",
+            "expiry_too_far",
+        ),
+        (
+            ["--expires-in", "soon"],
+            "--expires-in: 'soon' is not a duration",
+            "invalid_expiry",
+        ),
+        (
+            ["--expires", "2024-12-31T00:00:00Z"],
+            "--expires: expiry 2024-12-31T00:00:00Z is not after",
+            "expiry_in_past",
+        ),
+    ] {
+        let run = s3presign()
+            .with_example_keys()
+            .args(["batch", "--start-time", "2025-01-01T00:00:00Z"])
+            .args(flags)
+            .run_with_stdin(lines);
+        run.expect_code(2);
+        let records = run.records();
+        assert_eq!(records.len(), 1, "{flags:?}: {}", run.stdout);
+        assert_eq!(records[0]["type"], "fatal");
+        // The code each line would have had; exit 2, as for a usage error.
+        assert_eq!(records[0]["code"], code);
+        let message = records[0]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(named)
+                && message.ends_with(
+                    "; nothing was signed: every request without an expiry of its own would fail the same way"
+                ),
+            "{flags:?}: {message}"
+        );
+        assert_eq!(
+            run.stderr.matches("s3presign: error:").count(),
+            1,
+            "{flags:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn all_good_lines_exit_0_and_crlf_lines_are_accepted() {
     let input = "{\"bucket\":\"b-1\",\"key\":\"x\"}\r\n{\"bucket\":\"b-1\",\"key\":\"y\"}\r\n";
     let run = s3presign()

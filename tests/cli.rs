@@ -218,6 +218,29 @@ fn a_url_signed_as_of_a_past_start_time_that_expired_already_is_warned_about() {
 }
 
 #[test]
+fn an_unreadable_expiry_flag_is_a_usage_error_naming_the_flag() {
+    let run = s3presign()
+        .with_example_keys()
+        .args([
+            "url",
+            "--bucket",
+            "b-1",
+            "--key",
+            "k",
+            "--expires-in",
+            "soon",
+        ])
+        .run();
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("s3presign: error: --expires-in: 'soon' is not a duration"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_past_expiry_is_refused() {
     let yesterday = (Utc::now() - Duration::days(1))
         .format("%Y-%m-%d")

@@ -63,29 +63,31 @@ Describe 'Per-item errors' {
         $failures.TargetObject | Should -Be @('lonely', 'other')
     }
 
-    It 'reports an -Expires in the past as expiry_in_past' {
-        $results = 'a', 'b' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Expires ([datetime]::UtcNow.AddMinutes(-5)) -ErrorVariable failures -ErrorAction SilentlyContinue
-        $results | Should -BeNullOrEmpty
-        $failures.Count | Should -Be 2
-        $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_in_past,Get-S3PreSignedURL'
-        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $failures.TargetObject | Should -Be @('a', 'b')
+    # -Expires and -ExpiresIn are the command's, not an item's: a value no request could be signed with stops the
+    # command once (one error, not one per object), with the code each object would have had.
+    It 'stops a pipeline whose -Expires is in the past with one expiry_in_past error' {
+        $results = @()
+        $caught = $null
+        try { $results = @('a', 'b' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -Expires ([datetime]::UtcNow.AddMinutes(-5))) } catch { $caught = $_ }
+        $results.Count | Should -Be 0
+        $caught.FullyQualifiedErrorId | Should -Be 'expiry_in_past,Get-S3PreSignedURL'
+        $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $caught.Exception.Message | Should -BeLike '-Expires: expiry * is not after the signing time*nothing was signed*'
     }
 
-    It 'reports an expiry more than 7 days away as expiry_too_far, naming -ExpiresIn''s value in PowerShell terms' {
-        $null = 'k', 'l' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 8d -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 2
-        $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_too_far,Get-S3PreSignedURL'
-        $failures[0].Exception.Message | Should -Match '7 days'
-        $failures[1].Exception.Message | Should -BeLike 'input object 2: *'
+    It 'stops a pipeline whose -ExpiresIn is more than 7 days with one expiry_too_far error, in PowerShell terms' {
+        $stream, $caught = [System.Collections.Generic.List[object]]::new(), $null
+        # 2>&1: an error per object would reach the stream (collected as it comes, before any throw); the
+        # terminating one is caught.
+        try { 'k', 'l' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 8d 2>&1 | ForEach-Object { $stream.Add($_) } } catch { $caught = $_ }
+        $stream.Count | Should -Be 0 -Because 'one error, not one per object, and no URL'
+        $caught.FullyQualifiedErrorId | Should -Be 'expiry_too_far,Get-S3PreSignedURL'
+        $caught.Exception.Message | Should -BeLike '-ExpiresIn: lifetime 8d (691200 seconds) is more than 7 days;*'
+        $caught.Exception.Message | Should -Not -Match '--expires-in|expires_in|line \d|input object'
     }
 
-    It 'reports an unreadable -ExpiresIn as invalid_expiry, naming -ExpiresIn and not --expires-in or expires_in' {
-        $null = 'k' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 'soon' -ErrorVariable failures -ErrorAction SilentlyContinue
-        $failures.Count | Should -Be 1
-        $failures[0].FullyQualifiedErrorId | Should -Be 'invalid_expiry,Get-S3PreSignedURL'
-        $failures[0].Exception.Message | Should -BeLike 'input object 1: -ExpiresIn*'
-        $failures[0].Exception.Message | Should -Not -Match '--expires-in|expires_in|line \d'
+    It 'stops on an unreadable -ExpiresIn with invalid_expiry, naming -ExpiresIn and not --expires-in or expires_in' {
+        { 'k' | Get-S3PreSignedURL -Detailed -Bucket $Bucket -ExpiresIn 'soon' } | Should -Throw -ErrorId 'invalid_expiry,Get-S3PreSignedURL' -ExpectedMessage "-ExpiresIn: 'soon' is not a duration*"
     }
 
     It 'reports -ContentType on a GET as content_type_not_put, naming -ContentType' {
