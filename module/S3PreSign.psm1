@@ -195,16 +195,14 @@ function Start-S3PreSignRun {
         }
         $Cmdlet.ThrowTerminatingError((New-S3PreSignError 'BinaryNotStarted' "Could not start s3presign ('$binary'): $why" $binary))
     }
-    # Requests go into an in-memory pipe that a background copy drains into s3presign's input, so the pipeline
-    # pays no system call per request. The pipe never blocks a writer (thresholds 0), so writing cannot
-    # deadlock against a child that waits for its results to be read. Requests reach the pipe when flushed:
-    # Send-S3PreSignRequest flushes each one, Get-S3PreSignedURL's common case once per millisecond (each flush
-    # wakes the copy on another thread: per object, that was a fifth of the pipeline's time), and
-    # Receive-S3PreSignResult before it waits for an answer.
+    # Requests go into an in-memory pipe that a background copy drains into s3presign's input. Each request
+    # is on its way at once (an answer never waits for later input), yet the pipeline pays no system call
+    # per request: what arrives while the copy writes goes in its next write. The pipe never blocks a writer
+    # (thresholds 0), so writing cannot deadlock against a child that waits for its results to be read.
     $pipe = [System.IO.Pipelines.Pipe]::new([System.IO.Pipelines.PipeOptions]::new($null, $null, $null, 0, 0))
     $run.Copy = $pipe.Reader.CopyToAsync($run.Process.StandardInput.BaseStream)
     $run.Stdin = [System.IO.StreamWriter]::new($pipe.Writer.AsStream(), $utf8)
-    $run.Stdin.NewLine, $run.Stdout = "`n", $run.Process.StandardOutput
+    $run.Stdin.AutoFlush, $run.Stdin.NewLine, $run.Stdout = $true, "`n", $run.Process.StandardOutput
     $run.ReadTask, $run.StderrTask = $run.Stdout.ReadLineAsync(), $run.Process.StandardError.ReadToEndAsync()
     $run
 }
@@ -214,7 +212,7 @@ function Send-S3PreSignRequest {
     # Get-S3PreSignedURL does the same inline for its common case (one request per object).
     param([hashtable]$Run, [string]$Line, [object]$Target, [long]$Number)
     if ($Run.Targets.Count -ge $Run.Window) { Receive-S3PreSignResult $Run ($Run.Answered + $Run.Window / 2) }
-    $Run.Stdin.WriteLine($Line); $Run.Stdin.Flush(); $Run.Targets.Enqueue($Target); $Run.Numbers.Enqueue($Number)
+    $Run.Stdin.WriteLine($Line); $Run.Targets.Enqueue($Target); $Run.Numbers.Enqueue($Number)
     if ($Run.ReadTask.IsCompleted) { Receive-S3PreSignResult $Run -1 }
 }
 
@@ -227,7 +225,6 @@ function Receive-S3PreSignResult {
         $task = $Run.ReadTask
         if (-not $task.IsCompleted) {
             if ($Run.Answered -ge $Until) { return }
-            if (-not $Run.Closing) { $Run.Stdin.Flush() }   # the requests it waits for may still be in the writer
             while (-not $task.Wait(200)) { }   # short waits let Ctrl+C stop the pipeline
         }
         $line = $task.Result
@@ -673,10 +670,6 @@ function Get-S3PreSignedURL {
             if ($Detailed) { [System.Text.Json.JsonSerializer]::Deserialize($line, $run.Detailed, $run.JsonOptions) } else { $line }
         }
         if ($run.ReadTask.IsCompleted) { Receive-S3PreSignResult $run -1 }
-        # Requests go out at once when objects come slower than one per millisecond (each is answered before the
-        # next arrives), else together once per millisecond. One that comes within the millisecond of the last
-        # flush goes out with the next object, or at the end of the input.
-        if (($tick = [Environment]::TickCount64) -ne $flushedAt) { $stdin.Flush(); $flushedAt = $tick }
     }
 
     end {
