@@ -8,6 +8,7 @@
 //! decides what an item's number means (a line, a CSV row, the n-th listed object) and what
 //! an error result echoes; `run` never looks at the input itself.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use serde_json::{Map, Value};
@@ -17,7 +18,7 @@ use crate::batch_line;
 use crate::batch_output::{self, Results};
 use crate::cli::BatchOutput;
 use crate::errors::ItemError;
-use crate::presign::{Presigner, WarningKind};
+use crate::presign::{Presigner, WarningKey, WarningKind};
 use crate::request::RequestFields;
 
 /// One request of a bulk run, as its source read it.
@@ -107,8 +108,8 @@ pub struct Sinks<'a, W: Write> {
 /// `format` (docs/protocol.md): for JSON Lines a `url` or `error` record; for `url-or-error`
 /// the URL or the error record; for `url` the URL or an empty line with the error on
 /// `messages`; for `csv`/`tsv` a row after a header. Warnings that repeat on many URLs
-/// (expiring credentials, dot segments) reach `warn` once per kind; each JSON result carries
-/// its own. Returns early only if reading the source or writing `out` fails.
+/// (expiring credentials, dot segments) reach `warn` once per [`WarningKey`], prefixed with
+/// the first line they apply to; each JSON result carries its own. Returns early only if reading the source or writing `out` fails.
 ///
 /// This signs on the calling thread, one item at a time; `batch_workers::run` is the same
 /// contract with a signing thread per core.
@@ -128,8 +129,8 @@ pub fn run<W: Write>(
     signing.results.start(out)?;
     while let Some(item) = source.next_item()? {
         signing.sign(presigner, item, out, messages)?;
-        for message in signing.new_warnings.drain(..) {
-            warn(&message.1);
+        for (_, message) in signing.new_warnings.drain(..) {
+            warn(&message);
         }
         // Flush before any read that could wait: the next read may block on a caller that
         // waits for this answer first (the PowerShell module feeds lines as its pipeline
@@ -147,9 +148,9 @@ pub(crate) struct Signing<'d> {
     defaults: &'d RequestFields,
     pub(crate) results: Box<dyn Results>,
     pub(crate) tally: Tally,
-    warned_kinds: Vec<WarningKind>,
-    /// The first warning of each kind, not yet reported.
-    pub(crate) new_warnings: Vec<(WarningKind, String)>,
+    warned: HashSet<WarningKey>,
+    /// The first warning of each key, not yet reported, with the line it was first given for.
+    pub(crate) new_warnings: Vec<(WarningKey, String)>,
     /// Notices a run-wide digest that several parts would share.
     shared_digest: crate::request_options::SharedPartDigest,
 }
@@ -160,7 +161,7 @@ impl<'d> Signing<'d> {
             defaults,
             results: batch_output::writer(format),
             tally: Tally::default(),
-            warned_kinds: Vec::new(),
+            warned: HashSet::new(),
             new_warnings: Vec::new(),
             shared_digest: Default::default(),
         }
@@ -179,7 +180,10 @@ impl<'d> Signing<'d> {
                 .shared_digest
                 .observe(&fields.options, &defaults.options)
             {
-                self.new_warnings.push((WarningKind::SharedPartDigest, w));
+                let key = (WarningKind::SharedPartDigest, String::new());
+                if self.warned.insert(key.clone()) {
+                    self.new_warnings.push((key, w));
+                }
             }
         }
         let outcome = item.fields.and_then(|fields| {
@@ -192,9 +196,10 @@ impl<'d> Signing<'d> {
             Ok(presigned) => {
                 self.tally.signed += 1;
                 for w in &presigned.warnings {
-                    if !self.warned_kinds.contains(&w.kind) {
-                        self.warned_kinds.push(w.kind);
-                        self.new_warnings.push((w.kind, w.message.clone()));
+                    let key = w.key();
+                    if self.warned.insert(key.clone()) {
+                        let first = format!("line {}: {}", item.number, w.message);
+                        self.new_warnings.push((key, first));
                     }
                 }
                 self.results.signed(out, item.number, &presigned)

@@ -8,7 +8,7 @@
 //! PowerShell module) gets each answer before it sends the next line; the reader never waits
 //! for the output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 use std::sync::{mpsc, Mutex};
 use std::thread;
@@ -16,7 +16,7 @@ use std::thread;
 use crate::batch::{self, Item, ItemSource, Signing, Sinks, Tally};
 use crate::batch_input::LineParser;
 use crate::cli::BatchOutput;
-use crate::presign::{Presigner, WarningKind};
+use crate::presign::{Presigner, WarningKey};
 use crate::request::RequestFields;
 
 /// Items per chunk: large enough that handing a chunk between threads costs little per item,
@@ -94,7 +94,7 @@ struct Done {
     out: Vec<u8>,
     messages: Vec<u8>,
     tally: Tally,
-    warnings: Vec<(WarningKind, String)>,
+    warnings: Vec<(WarningKey, String)>,
     error: Option<io::Error>,
 }
 
@@ -238,7 +238,7 @@ pub fn run<W: Write>(
             waiting: BTreeMap::new(),
             next: 0,
             tally: Tally::default(),
-            warned_kinds: Vec::new(),
+            warned: HashSet::new(),
         };
         let written = writer.write_all(&done, tokens);
         let read = reader.join().expect("the reading thread does not panic");
@@ -271,7 +271,7 @@ struct InOrder<'a, W: Write> {
     /// The sequence number of the next chunk to write.
     next: u64,
     tally: Tally,
-    warned_kinds: Vec<WarningKind>,
+    warned: HashSet<WarningKey>,
 }
 
 impl<W: Write> InOrder<'_, W> {
@@ -300,9 +300,9 @@ impl<W: Write> InOrder<'_, W> {
         self.messages.write_all(&chunk.messages)?;
         self.tally.signed += chunk.tally.signed;
         self.tally.failed += chunk.tally.failed;
-        for (kind, message) in chunk.warnings {
-            if !self.warned_kinds.contains(&kind) {
-                self.warned_kinds.push(kind);
+        // Each thread reports a key once; across threads, the chunk written first says it.
+        for (key, message) in chunk.warnings {
+            if self.warned.insert(key) {
                 (self.warn)(&message);
             }
         }

@@ -50,7 +50,24 @@ pub struct Warning {
     pub message: String,
 }
 
-/// A batch reports the first warning of each kind on stderr; every one is in its result.
+/// What makes two warnings one on a batch's stderr, where each is reported once: the kind, and
+/// for a kind that names its subject (a region, a bucket) the message too, so that a second
+/// misspelt region is not hidden behind the first. Every warning is in its own result anyway.
+pub type WarningKey = (WarningKind, String);
+
+impl Warning {
+    /// This warning's [`WarningKey`].
+    pub fn key(&self) -> WarningKey {
+        let subject = match self.kind {
+            WarningKind::UnknownRegion | WarningKind::LegacyBucketName => self.message.clone(),
+            _ => String::new(),
+        };
+        (self.kind, subject)
+    }
+}
+
+/// A batch reports each [`WarningKey`] once on stderr, at its first line; every warning is in
+/// its result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum WarningKind {
     CredentialsExpireFirst,

@@ -103,9 +103,44 @@ fn a_region_this_build_does_not_know_is_signed_with_one_warning() {
     assert_eq!(
         run.stderr.matches("xx-north-9").count(),
         1,
-        "one warning per run: {}",
+        "one warning per region: {}",
         run.stderr
     );
+}
+
+#[test]
+fn each_unknown_region_is_warned_about_once_at_its_first_line() {
+    let line = |region: &str| {
+        format!("{{\"bucket\":\"my-bucket\",\"key\":\"k\",\"region\":\"{region}\"}}\n")
+    };
+    let input = [
+        line("us-east-1"),
+        line("xx-north-9"),
+        line("us-east-1"),
+        line("yy-south-7"),
+        line("xx-north-9"),
+    ]
+    .concat();
+    for threads in ["1", "2"] {
+        let run = batch(&["--output", "url", "--threads", threads], &input);
+        run.expect_code(0);
+        let warnings: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("s3presign: warning:"))
+            .collect();
+        assert_eq!(warnings.len(), 2, "{threads} thread(s): {}", run.stderr);
+        assert!(
+            warnings[0].starts_with("s3presign: warning: line 2: region 'xx-north-9'"),
+            "{}",
+            warnings[0]
+        );
+        assert!(
+            warnings[1].starts_with("s3presign: warning: line 4: region 'yy-south-7'"),
+            "{}",
+            warnings[1]
+        );
+    }
 }
 
 #[test]
