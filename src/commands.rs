@@ -211,7 +211,21 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         sinks,
     ) {
         Ok(tally) if tally.failed == 0 => ExitCode::Success,
-        Ok(_) => ExitCode::ItemsFailed,
+        Ok(tally) => {
+            // One line a cron mail or a log shows, whatever the output: with JSON records or a
+            // CSV, the failures are only in the output.
+            let where_ = match args.output {
+                cli::BatchOutput::Url => "their errors are above",
+                cli::BatchOutput::Csv | cli::BatchOutput::Tsv => "see their Error column",
+                _ => "see their error records",
+            };
+            eprintln!(
+                "s3presign: {} of {} requests failed; {where_}",
+                tally.failed,
+                tally.failed + tally.signed
+            );
+            ExitCode::ItemsFailed
+        }
         // The reader went away: nobody is left to tell.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::ItemsFailed,
         Err(e) => {

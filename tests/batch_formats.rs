@@ -143,6 +143,19 @@ fn a_malformed_csv_row_is_an_error_naming_it_and_the_rows_after_it_are_signed() 
         "{}",
         run.stderr
     );
+    // The last line of stderr counts the failures, for a log that shows only stderr.
+    assert_eq!(
+        run.stderr.lines().last(),
+        Some("s3presign: 2 of 4 requests failed; their errors are above"),
+        "{}",
+        run.stderr
+    );
+    let csv = batch(&["--input-format", "csv", "--output", "csv"], input);
+    csv.expect_code(1);
+    assert_eq!(
+        csv.stderr.trim_end(),
+        "s3presign: 2 of 4 requests failed; see their Error column"
+    );
 }
 
 #[test]
