@@ -194,7 +194,7 @@ fn a_url_signed_as_of_a_past_start_time_that_expired_already_is_warned_about() {
     let warning = warnings[0].as_str().unwrap();
     assert!(
         warning.starts_with(
-            "signed as of --start-time 2025-01-01T00:00:00Z, the URL expired at 2025-01-01T01:00:00Z, before now"
+            "signed as of --start-time 2025-01-01T00:00:00Z, the URL expired at 2025-01-01T01:00:00Z, which is already past:"
         ),
         "{warning}"
     );
