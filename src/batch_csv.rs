@@ -16,6 +16,7 @@ use std::io::{self, BufReader, Read};
 use serde_json::{Map, Value};
 
 use crate::batch::{Echo, Item, ItemSource};
+use crate::csv_lines::LineStarts;
 use crate::errors::{ItemError, ItemErrorKind};
 use crate::request::{ExpiresIn, RequestFields};
 use crate::s3_uri;
@@ -64,12 +65,14 @@ fn column_named(name: &str) -> Column {
 pub struct CsvSource<R: Read> {
     bucket_given: bool,
     key_given: bool,
-    reader: csv::Reader<BufReader<R>>,
+    reader: csv::Reader<LineStarts<BufReader<R>>>,
     /// From the header or `--columns`; read with the first row when there is a header.
     columns: Option<Vec<Column>>,
     keys_url_encoded: bool,
     record: csv::ByteRecord,
     number: u64,
+    /// The file line of the current record's first field (0: unknown).
+    line: u64,
 }
 
 impl<R: Read> CsvSource<R> {
@@ -88,7 +91,7 @@ impl<R: Read> CsvSource<R> {
         let reader = csv::ReaderBuilder::new()
             .has_headers(columns.is_none())
             .flexible(false)
-            .from_reader(input);
+            .from_reader(LineStarts::new(input));
         CsvSource {
             reader,
             columns: columns.map(|names| names.iter().map(|n| column_named(n)).collect()),
@@ -97,6 +100,7 @@ impl<R: Read> CsvSource<R> {
             key_given,
             record: csv::ByteRecord::new(),
             number: 0,
+            line: 0,
         }
     }
 
@@ -181,10 +185,18 @@ impl<R: Read> CsvSource<R> {
 
     /// "row N is file line L: " when the two differ (a header, quoted line breaks, blank lines).
     fn where_prefix(&self) -> String {
-        match self.record.position().map(|p| p.line()) {
-            Some(line) if line != self.number => format!("(file line {line}) "),
-            _ => String::new(),
+        match self.line {
+            0 => String::new(),
+            line if line == self.number => String::new(),
+            line => format!("(file line {line}) "),
         }
+    }
+
+    /// The file line where a record whose parse began at `position` has its first field.
+    fn line_of(&mut self, position: Option<&csv::Position>) -> u64 {
+        position
+            .and_then(|p| self.reader.get_mut().line_at(p.byte()))
+            .unwrap_or(0)
     }
 
     /// The bucket and key cells, for an error result to echo.
@@ -232,6 +244,8 @@ impl<R: Read> ItemSource for CsvSource<R> {
             Ok(false) => None,
             Ok(true) => {
                 self.number += 1;
+                let position = self.record.position().cloned();
+                self.line = self.line_of(position.as_ref());
                 Some(Item {
                     number: self.number,
                     fields: self.fields(&columns),
@@ -245,7 +259,7 @@ impl<R: Read> ItemSource for CsvSource<R> {
                     len,
                 } => {
                     self.number += 1;
-                    let line = pos.as_ref().map_or(0, |p| p.line());
+                    let line = self.line_of(pos.as_ref());
                     Some(Item {
                         number: self.number,
                         fields: Err(ItemError::new(

@@ -25,6 +25,7 @@ pub mod cli;
 pub mod client_commands;
 pub mod commands;
 pub mod credentials_refresh;
+pub mod csv_lines;
 pub mod endpoint;
 pub mod endpoint_config;
 pub mod errors;

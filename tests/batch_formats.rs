@@ -159,6 +159,26 @@ fn a_malformed_csv_row_is_an_error_naming_it_and_the_rows_after_it_are_signed() 
 }
 
 #[test]
+fn file_lines_are_right_for_crlf_files_and_after_blank_lines() {
+    // As Windows' Export-Csv writes it (CRLF), with a blank line before the last rows.
+    let input = "Bucket,Key\r\nb-1,one\r\nb-1,two,extra\r\n\r\nb-1,\r\n";
+    let run = batch(&["--input-format", "csv", "--output", "url"], input);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("line 2: (file line 3) the row has 3 fields"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("line 3: (file line 5) the Key cell is empty"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn empty_bucket_and_key_cells_are_named_as_cells_unless_a_flag_fills_them() {
     let input = "Bucket,Key\n,one\nb-1,\n";
     let run = batch(&["--input-format", "csv"], input);
