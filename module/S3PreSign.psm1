@@ -271,10 +271,11 @@ function Convert-S3PreSignMessage {
         foreach ($entry in $S3PreSignFlags.GetEnumerator()) { $terms[$entry.Value[0]] = $terms[$entry.Value[0].Substring(2).Replace('-', '_')] = '-' + $entry.Key }
         $terms.sse = $terms['--sse'] = '-ServerSideEncryptionMethod'
     }
-    $Message = $Message -replace '^line \d+: ', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1' -replace 'the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '--sse-customer-key' -replace 'the line''s "region"', 'its Region property'
+    # "every request without an expiry of its own": piped objects never have one here (-Expires is the command's).
+    $Message = $Message -replace '^line \d+: ', '' -replace '; nothing was signed: every request without an expiry of its own would fail the same way$', '' -replace '"[a-z_]+" on the line or (--[a-z-]+)', '$1' -replace 'the environment variable S3PRESIGN_SSE_CUSTOMER_KEY', '--sse-customer-key' -replace 'the line''s "region"', 'its Region property'
     # Not inside an aws CLI command the message suggests (aws sso login --profile NAME), and not twice where
     # the message already gives the PowerShell name: "--profile (-ProfileName)".
-    $Message = [regex]::Replace($Message, '(?<![\w-]|aws [a-z0-9 -]+ )(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+|sse|acl)(?![\w-])', { param($m) if ($terms[$m.Value]) { $terms[$m.Value] } else { $m.Value } }) -replace '(-\w+) \(\1\)', '$1'
+    $Message = [regex]::Replace($Message, '(?<![\w-]|aws [a-z0-9 -]+ )(--[a-z0-9-]+|[a-z]+(?:_[a-z0-9]+)+|sse|acl)(?![\w-])', { param($m) if ($terms[$m.Value]) { $terms[$m.Value] } else { $m.Value } }) -replace '(-\w+) \(\1( in PowerShell)?\)', '$1'
     Protect-S3PreSignText $Run $Message
 }
 

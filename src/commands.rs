@@ -136,7 +136,7 @@ fn run_url(args: cli::UrlArgs) -> ExitCode {
     };
     let presigned = match presigner.presign(request) {
         Ok(p) => p,
-        Err(e) => return report_item_error(&e, json),
+        Err(e) => return report_item_error(&flag_named(e), json),
     };
     for warning in &presigned.warnings {
         eprintln!("s3presign: warning: {}", warning.message);
@@ -277,6 +277,18 @@ fn in_flag_terms(message: &str) -> String {
     } else {
         message.to_string()
     }
+}
+
+/// An expiry out of range, for a request made from the command line (`url`, `post`): with the flag
+/// in front (`--expires-in: lifetime 8d …`), as PowerShell's messages then name the parameter.
+fn flag_named(mut error: errors::ItemError) -> errors::ItemError {
+    if matches!(
+        error.kind,
+        ItemErrorKind::ExpiryTooFar | ItemErrorKind::ExpiryInPast
+    ) {
+        error.message = in_flag_terms(&error.message);
+    }
+    error
 }
 
 /// Everything that happens once per process, before the first request.
@@ -592,7 +604,7 @@ fn run_post(args: cli::PostArgs) -> ExitCode {
     let signed_at = start_time.unwrap_or_else(Utc::now).trunc_subsecs(0);
     let expiry = match expiry::resolve(&spec, signed_at) {
         Ok(e) => e,
-        Err(e) => return report_item_error(&e, json),
+        Err(e) => return report_item_error(&flag_named(e), json),
     };
     // Warnings go to stderr as they arise, and into the JSON result (as `url` results have them).
     let mut warnings = Vec::new();

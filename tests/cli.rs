@@ -169,7 +169,7 @@ fn expiry_beyond_seven_days_is_refused_with_the_latest_allowed_instant() {
     assert_eq!(record["code"], "expiry_too_far");
     let message = record["message"].as_str().unwrap();
     assert!(
-        message.starts_with("lifetime 8d (691200 seconds) is more than 7 days;"),
+        message.starts_with("--expires-in: lifetime 8d (691200 seconds) is more than 7 days;"),
         "{message}"
     );
 

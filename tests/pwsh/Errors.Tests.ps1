@@ -72,7 +72,9 @@ Describe 'Per-item errors' {
         $results.Count | Should -Be 0
         $caught.FullyQualifiedErrorId | Should -Be 'expiry_in_past,Get-S3PreSignedURL'
         $caught.CategoryInfo.Category | Should -Be 'InvalidArgument'
-        $caught.Exception.Message | Should -BeLike '-Expires: expiry * is not after the signing time*nothing was signed*'
+        $caught.Exception.Message | Should -BeLike '-Expires: expiry * is not after the signing time*'
+        # Objects never have an expiry of their own here: the CLI's remark about such lines is left out.
+        $caught.Exception.Message | Should -Not -BeLike '*every request without an expiry*'
     }
 
     It 'stops a pipeline whose -ExpiresIn is more than 7 days with one expiry_too_far error, in PowerShell terms' {

@@ -266,6 +266,7 @@ Describe 'New-S3PreSignedPost' {
         $failures.Count | Should -Be 1
         $failures[0].FullyQualifiedErrorId | Should -Be 'expiry_too_far,New-S3PreSignedPost'
         $failures[0].Exception.Message | Should -Match 'latest allowed expiry is \d{4}-'
+        $failures[0].Exception.Message | Should -BeLike '-ExpiresIn: lifetime 8d (691200 seconds) is more than 7 days;*'
         $failures[0].TargetObject | Should -Be 'k'
     }
 
