@@ -126,8 +126,13 @@ pub fn run<W: Write>(
         warn,
     } = sinks;
     let mut signing = Signing::new(format, defaults);
-    signing.results.start(out)?;
+    // The CSV header goes out with the first item (or at the end of an input with none): an input
+    // that stops at its start (a CSV header without a Key column) leaves the output empty.
+    let mut started = false;
     while let Some(item) = source.next_item()? {
+        if !std::mem::replace(&mut started, true) {
+            signing.results.start(out)?;
+        }
         signing.sign(presigner, item, out, messages)?;
         for (_, message) in signing.new_warnings.drain(..) {
             warn(&message);
@@ -138,6 +143,9 @@ pub fn run<W: Write>(
         if source.may_block() {
             out.flush()?;
         }
+    }
+    if !started {
+        signing.results.start(out)?;
     }
     out.flush()?;
     Ok(signing.tally)

@@ -61,7 +61,9 @@ fn column_named(name: &str) -> Column {
         .map_or(Column::Ignored, |(_, c)| *c)
 }
 
-/// The data rows of a CSV input as items.
+/// The data rows of a CSV input as items. A header that no row could be signed with (no Key
+/// column; no Bucket column and no `--bucket`) is an `InvalidInput` error before the first item:
+/// `batch` reports it as a usage error (exit 2, a `fatal` record in JSON outputs).
 pub struct CsvSource<R: Read> {
     bucket_given: bool,
     key_given: bool,
@@ -108,6 +110,10 @@ impl<R: Read> CsvSource<R> {
     /// file could be signed.
     fn header_columns(&mut self) -> io::Result<Vec<Column>> {
         let header = self.reader.byte_headers().map_err(into_io)?.clone();
+        // An empty input has no header and no rows: nothing to sign, as an empty key list.
+        if header.is_empty() && self.reader.is_done() {
+            return Ok(Vec::new());
+        }
         let names: Vec<String> = header
             .iter()
             .map(|n| {
@@ -119,7 +125,7 @@ impl<R: Read> CsvSource<R> {
         let columns: Vec<Column> = names.iter().map(|n| column_named(n)).collect();
         if !columns.contains(&Column::Key) {
             return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
+                io::ErrorKind::InvalidInput,
                 format!(
                     "the CSV header (line 1) has no Key column (it has: {}); name the columns Bucket, Key, VersionId, Verb, ExpiresIn, Expires, ContentType, Region, or give --columns for a file without a header",
                     names.join(", ")
@@ -233,9 +239,13 @@ impl<R: Read> ItemSource for CsvSource<R> {
             Some(c) => c,
             None => self.header_columns()?,
         };
+        if columns.is_empty() {
+            self.columns = Some(columns);
+            return Ok(None);
+        }
         if !self.bucket_given && !columns.contains(&Column::Bucket) {
             return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
+                io::ErrorKind::InvalidInput,
                 "the CSV has no Bucket (or BucketName) column and --bucket is not given: add the column, or name the bucket with --bucket",
             ));
         }

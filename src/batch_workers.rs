@@ -130,7 +130,6 @@ pub fn run<W: Write>(
         messages,
         warn,
     } = sinks;
-    batch_output_start(format, defaults, out)?;
 
     let (chunk_sender, chunks) = mpsc::channel::<Chunk>();
     let chunks = Mutex::new(chunks);
@@ -235,6 +234,7 @@ pub fn run<W: Write>(
             out,
             messages,
             warn,
+            header: Some((format, defaults)),
             waiting: BTreeMap::new(),
             next: 0,
             tally: Tally::default(),
@@ -247,6 +247,7 @@ pub fn run<W: Write>(
         if writer.next != sent {
             return Err(io::Error::other("a signing thread stopped"));
         }
+        writer.start()?; // an input with no items still gets its CSV header
         writer.out.flush()?;
         Ok(writer.tally)
     })
@@ -272,6 +273,10 @@ struct InOrder<'a, W: Write> {
     next: u64,
     tally: Tally,
     warned: HashSet<WarningKey>,
+    /// What the header needs, until it is written: with the first chunk, or at the end of an
+    /// input with no items. Not before: an input that stops at its start (a CSV header without a
+    /// Key column) leaves the output empty, not a CSV file of a header alone.
+    header: Option<(BatchOutput, &'a RequestFields)>,
 }
 
 impl<W: Write> InOrder<'_, W> {
@@ -292,10 +297,18 @@ impl<W: Write> InOrder<'_, W> {
         Ok(())
     }
 
+    fn start(&mut self) -> io::Result<()> {
+        match self.header.take() {
+            Some((format, defaults)) => batch_output_start(format, defaults, self.out),
+            None => Ok(()),
+        }
+    }
+
     fn write(&mut self, chunk: Done) -> io::Result<()> {
         if let Some(e) = chunk.error {
             return Err(e);
         }
+        self.start()?;
         self.out.write_all(&chunk.out)?;
         self.messages.write_all(&chunk.messages)?;
         self.tally.signed += chunk.tally.signed;

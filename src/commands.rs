@@ -228,6 +228,11 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         }
         // The reader went away: nobody is left to tell.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::ItemsFailed,
+        // The input stops before its first item (batch_csv): nothing was signed.
+        Err(e) if e.kind() == io::ErrorKind::InvalidInput => report_setup_error(
+            &SetupError::new(SetupErrorKind::Usage, e.to_string()),
+            as_record,
+        ),
         Err(e) => {
             eprintln!("s3presign: error: {e}");
             ExitCode::SetupFailed

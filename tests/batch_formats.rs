@@ -219,7 +219,11 @@ fn a_csv_header_without_a_key_column_stops_before_signing() {
     let run = batch(&["--input-format", "csv"], "Bucket,Name\nb-1,x\n");
     run.expect_code(2);
     assert!(run.stderr.contains("no Key column"), "{}", run.stderr);
-    assert!(run.stdout.is_empty());
+    // JSON Lines output: the one fatal record of a run that could sign nothing.
+    let records = run.records();
+    assert_eq!(records.len(), 1, "{}", run.stdout);
+    assert_eq!(records[0]["type"], "fatal");
+    assert_eq!(records[0]["code"], "usage");
 }
 
 #[test]
@@ -487,6 +491,63 @@ fn a_setup_failure_leaves_url_and_csv_output_free_of_json() {
 }
 
 #[test]
+fn a_csv_input_that_stops_at_its_header_leaves_csv_output_empty() {
+    for threads in ["1", "2"] {
+        for output in ["csv", "tsv"] {
+            let run = batch(
+                &[
+                    "--input-format",
+                    "csv",
+                    "--output",
+                    output,
+                    "--threads",
+                    threads,
+                ],
+                "Bucket,Name\nb-1,a\n",
+            );
+            run.expect_code(2);
+            assert_eq!(run.stdout, "", "--output {output}, {threads} thread(s)");
+            assert!(run.stderr.contains("no Key column"), "{}", run.stderr);
+        }
+        // An empty CSV input is no rows, as an empty key list is.
+        let no_csv = batch(
+            &[
+                "--input-format",
+                "csv",
+                "--output",
+                "csv",
+                "--threads",
+                threads,
+            ],
+            "",
+        );
+        no_csv.expect_code(0);
+        assert_eq!(no_csv.stdout.lines().count(), 1, "{}", no_csv.stdout);
+        // An input with no lines still gets the header.
+        let empty = batch(
+            &[
+                "--input-format",
+                "keys",
+                "--bucket",
+                "b-1",
+                "--output",
+                "csv",
+                "--threads",
+                threads,
+            ],
+            "",
+        );
+        empty.expect_code(0);
+        assert!(
+            empty.stdout.starts_with("Line,Bucket,Key,"),
+            "{}",
+            empty.stdout
+        );
+        assert_eq!(empty.stdout.lines().count(), 1);
+    }
+}
+
+#[test]
 fn a_key_list_without_bucket_is_one_usage_error_not_one_per_line() {
     let run = batch(&["--input-format", "keys"], "a\nb\nc\n");
     run.expect_code(2);
@@ -504,7 +565,9 @@ fn a_key_list_without_bucket_is_one_usage_error_not_one_per_line() {
 fn a_csv_without_bucket_column_or_flag_stops_before_the_first_row() {
     let run = batch(&["--input-format", "csv"], "Key\na\nb\n");
     run.expect_code(2);
-    assert!(run.stdout.is_empty(), "nothing signed: {}", run.stdout);
+    let records = run.records();
+    assert_eq!(records.len(), 1, "nothing signed: {}", run.stdout);
+    assert_eq!(records[0]["type"], "fatal");
     assert!(
         run.stderr.contains("no Bucket (or BucketName) column"),
         "{}",
