@@ -188,7 +188,7 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
         Ok(p) => p,
         Err(e) => return report_setup_error(&e, as_record),
     };
-    if let Err(e) = check_run_expiry(&args.request, args.session.start_time.as_deref()) {
+    if let Err(e) = check_run_flags(&args.request, args.session.start_time.as_deref()) {
         return report_setup_error(&e, as_record);
     }
     let defaults = args.request.to_fields();
@@ -240,10 +240,46 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
     }
 }
 
-/// A batch's `--expires` / `--expires-in` is the expiry of every line that gives none of its own:
-/// a value that cannot be read, or that SigV4's 7-day window refuses (expiry::resolve), would fail
-/// each of those lines the same way, one error per line. It is refused once instead, before the first
-/// line (exit 2), naming the flag, with the code each line would have had.
+/// A batch's request flags are the values of every line that gives none of its own: a value that
+/// is wrong on its own (a verb that is not one, a malformed bucket name or key, a part number out
+/// of 1–10000, an expiry that cannot be read or that SigV4's 7-day window refuses) would fail each
+/// of those lines the same way, one error per line. It is refused once instead, before the first
+/// line (exit 2), naming the flag, with the code each line would have had. Values that are wrong
+/// only together (`--content-type` with GET) stay per line: a line may give the other one.
+fn check_run_flags(flags: &cli::RequestFlags, start_time: Option<&str>) -> Result<(), SetupError> {
+    let refuse = |flag: &str, what: &str, e: errors::ItemError| {
+        SetupError::new(
+            SetupErrorKind::EveryRequest(e.kind),
+            format!(
+                "{flag}: {}; nothing was signed: every request without {what} of its own would fail the same way",
+                e.message
+            ),
+        )
+    };
+    if let Some(verb) = &flags.verb {
+        request::Verb::parse(verb).map_err(|e| refuse("--verb", "a verb", e))?;
+    }
+    if let Some(bucket) = flags.bucket.as_deref().filter(|b| !b.is_empty()) {
+        request::check_bucket(bucket).map_err(|e| refuse("--bucket", "a bucket", e))?;
+    }
+    if let Some(key) = flags.key.as_deref().filter(|k| !k.is_empty()) {
+        request::check_key(key).map_err(|e| refuse("--key", "a key", e))?;
+    }
+    if let Some(n) = flags
+        .options
+        .part_number
+        .filter(|n| !(1..=10_000).contains(n))
+    {
+        let e = errors::ItemError::new(
+            ItemErrorKind::InvalidMultipart,
+            format!("part number {n} is out of range; S3 parts are numbered 1 to 10000"),
+        );
+        return Err(refuse("--part-number", "a part number", e));
+    }
+    check_run_expiry(flags, start_time)
+}
+
+/// The expiry part of [`check_run_flags`].
 fn check_run_expiry(flags: &cli::RequestFlags, start_time: Option<&str>) -> Result<(), SetupError> {
     if flags.expires.is_none() && flags.expires_in.is_none() {
         return Ok(());

@@ -98,28 +98,63 @@ fn flags_are_defaults_and_lines_override_them() {
 }
 
 #[test]
-fn a_run_wide_expiry_every_line_would_fail_on_is_refused_once_before_the_first_line() {
-    let lines = "{\"bucket\":\"b-1\",\"key\":\"x\"}\n{\"bucket\":\"b-1\",\"key\":\"y\"}\n";
-    for (flags, named, code) in [
+fn a_run_wide_flag_every_line_would_fail_on_is_refused_once_before_the_first_line() {
+    let lines = "{\"key\":\"x\"}\n{\"key\":\"y\"}\n";
+    let cases: [(&[&str], &str, &str, &str); 6] = [
         (
-            ["--expires-in", "9d"],
+            &["--expires-in", "9d"],
             "--expires-in: lifetime 9d (777600 seconds) is more than 7 days",
             "expiry_too_far",
+            "an expiry",
         ),
         (
-            ["--expires-in", "soon"],
+            &["--expires-in", "soon"],
             "--expires-in: 'soon' is not a duration",
             "invalid_expiry",
+            "an expiry",
         ),
         (
-            ["--expires", "2024-12-31T00:00:00Z"],
+            &["--expires", "2024-12-31T00:00:00Z"],
             "--expires: expiry 2024-12-31T00:00:00Z is not after",
             "expiry_in_past",
+            "an expiry",
         ),
-    ] {
+        (
+            &["--verb", "BOGUS"],
+            "--verb: verb 'BOGUS' is not supported",
+            "invalid_verb",
+            "a verb",
+        ),
+        (
+            &["--bucket", "Bad_Bucket!"],
+            "--bucket: ",
+            "invalid_bucket",
+            "a bucket",
+        ),
+        (
+            &[
+                "--verb",
+                "PUT",
+                "--upload-id",
+                "U1",
+                "--part-number",
+                "10001",
+            ],
+            "--part-number: part number 10001 is out of range",
+            "invalid_multipart",
+            "a part number",
+        ),
+    ];
+    for (flags, named, code, what) in cases {
+        let bucket: &[&str] = if flags.contains(&"--bucket") {
+            &[]
+        } else {
+            &["--bucket", "b-1"]
+        };
         let run = s3presign()
             .with_example_keys()
             .args(["batch", "--start-time", "2025-01-01T00:00:00Z"])
+            .args(bucket)
             .args(flags)
             .run_with_stdin(lines);
         run.expect_code(2);
@@ -131,9 +166,9 @@ fn a_run_wide_expiry_every_line_would_fail_on_is_refused_once_before_the_first_l
         let message = records[0]["message"].as_str().unwrap();
         assert!(
             message.starts_with(named)
-                && message.ends_with(
-                    "; nothing was signed: every request without an expiry of its own would fail the same way"
-                ),
+                && message.ends_with(&format!(
+                    "; nothing was signed: every request without {what} of its own would fail the same way"
+                )),
             "{flags:?}: {message}"
         );
         assert_eq!(
