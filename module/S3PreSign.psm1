@@ -295,7 +295,11 @@ function Complete-S3PreSignRun {
     $stderr = if ($Run.StderrTask.Wait(5000)) { Protect-S3PreSignText $Run $Run.StderrTask.Result } else { '' }
     $messages = [System.Collections.Generic.List[string]]::new()
     foreach ($line in $stderr -split '\r?\n') {
-        if ($line.StartsWith('s3presign: warning: ')) { if ($Run.Warned.Add($line.Substring(20))) { Write-Warning (Convert-S3PreSignMessage $Run $line.Substring(20)) } }
+        if ($line.StartsWith('s3presign: warning: ')) {
+            # "line N" is the Nth request: input object N while each object was one request (OnePerObject).
+            $text = if ($Run.OnePerObject) { $line.Substring(20) -replace '^line (\d+): ', 'input object $1: ' } else { $line.Substring(20) }
+            if ($Run.Warned.Add($text)) { Write-Warning (Convert-S3PreSignMessage $Run $text) }
+        }
         elseif ($line) { $messages.Add(($line -replace '^(s3presign: )?error: ', '')); if ($Run.Verbose) { $Run.Cmdlet.WriteVerbose($line) } }
     }
     $why = if ($messages.Count) { Convert-S3PreSignMessage $Run ($messages -join "`n") } else { '(nothing on standard error)' }
@@ -614,7 +618,7 @@ function Get-S3PreSignedURL {
         # runner's functions: a script function call costs more than everything else an item does.
         if (-not $run) {
             $run = Start-S3PreSignRun $PSCmdlet $arguments $bound
-            $stdin, $stdout, $targets, $numbers, $answer, $run.Single = $run.Stdin, $run.Stdout, $run.Targets, $run.Numbers, $(if ($Detailed) { '{"type":"url"' } else { 'http' }), -not $piped
+            $stdin, $stdout, $targets, $numbers, $answer, $run.Single, $run.OnePerObject = $run.Stdin, $run.Stdout, $run.Targets, $run.Numbers, $(if ($Detailed) { '{"type":"url"' } else { 'http' }), -not $piped, $piped
         }
         # What the pipeline gave, bound as AWS.Tools binds it: a piped string is the bucket when -Key is on the
         # command line and neither -BucketName nor -UploadId; else piped strings and numbers are keys, or, with
@@ -652,6 +656,7 @@ function Get-S3PreSignedURL {
             if ('' -eq $parts) { $parts = $null }
             $partList = if ($null -eq $parts) { , [object[]]::new(1) } else { @(foreach ($p in $parts) { if ($p -is [int] -or $p -is [long]) { [string]$p } else { '"' + [System.Text.Json.JsonEncodedText]::Encode([string]$p).ToString() + '"' } }) }
             $run.Single = -not $piped -and $keys.Count * $partList.Count -eq 1
+            if ($keys.Count * $partList.Count -ne 1) { $run.OnePerObject = $false }
             # Several keys or parts from the command line: an error names the value ("-PartNumber 10001: ..."), as
             # PowerShell's own commands do for array arguments; "input object N" is for pipeline input.
             if (-not $piped) { $run.Itemised = if ($null -ne $fixedParts) { '-PartNumber {0}' } else { "-Key '{0}'" } }

@@ -256,6 +256,15 @@ Describe 'AWS.Tools parameters and pipeline binding' {
         $urls[2] | Should -BeLike 'https://examplebucket.s3.ap-south-1.amazonaws.com/c?*%2Fap-south-1%2Fs3%2F*'
     }
 
+    It 'names the input object a warning is about: an unknown region, once per region' {
+        $items = 'us-east-1', 'xx-north-9', 'yy-south-7', 'xx-north-9' | ForEach-Object { [pscustomobject]@{ BucketName = $Bucket; Key = 'k'; Region = $_ } }
+        $urls = @($items | Get-S3PreSignedURL -WarningVariable warned -WarningAction SilentlyContinue)
+        $urls.Count | Should -Be 4
+        @($warned).Count | Should -Be 2
+        "$($warned[0])" | Should -BeLike "input object 2: region 'xx-north-9' (from its Region property)*"
+        "$($warned[1])" | Should -BeLike "input object 3: region 'yy-south-7'*"
+    }
+
     It 'fails only the piped object whose Region is not a region, naming it and its Region property' {
         $items = [pscustomobject]@{ BucketName = $Bucket; Key = 'a'; Region = 'us-east-2' },
         [pscustomobject]@{ BucketName = $Bucket; Key = 'b'; Region = 'eu-wset-1' },
