@@ -247,23 +247,18 @@ fn run_batch(args: cli::BatchArgs) -> ExitCode {
 /// line (exit 2), naming the flag, with the code each line would have had. Values that are wrong
 /// only together (`--content-type` with GET) stay per line: a line may give the other one.
 fn check_run_flags(flags: &cli::RequestFlags, start_time: Option<&str>) -> Result<(), SetupError> {
-    let refuse = |flag: &str, what: &str, e: errors::ItemError| {
-        SetupError::new(
-            SetupErrorKind::EveryRequest(e.kind),
-            format!(
-                "{flag}: {}; nothing was signed: every request without {what} of its own would fail the same way",
-                e.message
-            ),
-        )
+    let named = |flag: &str, what: &str, mut e: errors::ItemError| {
+        e.message = format!("{flag}: {}", e.message);
+        refused_for_every_request(what, e)
     };
     if let Some(verb) = &flags.verb {
-        request::Verb::parse(verb).map_err(|e| refuse("--verb", "a verb", e))?;
+        request::Verb::parse(verb).map_err(|e| named("--verb", "a verb", e))?;
     }
     if let Some(bucket) = flags.bucket.as_deref().filter(|b| !b.is_empty()) {
-        request::check_bucket(bucket).map_err(|e| refuse("--bucket", "a bucket", e))?;
+        request::check_bucket(bucket).map_err(|e| named("--bucket", "a bucket", e))?;
     }
     if let Some(key) = flags.key.as_deref().filter(|k| !k.is_empty()) {
-        request::check_key(key).map_err(|e| refuse("--key", "a key", e))?;
+        request::check_key(key).map_err(|e| named("--key", "a key", e))?;
     }
     if let Some(n) = flags
         .options
@@ -274,13 +269,8 @@ fn check_run_flags(flags: &cli::RequestFlags, start_time: Option<&str>) -> Resul
             ItemErrorKind::InvalidMultipart,
             format!("part number {n} is out of range; S3 parts are numbered 1 to 10000"),
         );
-        return Err(refuse("--part-number", "a part number", e));
+        return Err(named("--part-number", "a part number", e));
     }
-    check_run_expiry(flags, start_time)
-}
-
-/// The expiry part of [`check_run_flags`].
-fn check_run_expiry(flags: &cli::RequestFlags, start_time: Option<&str>) -> Result<(), SetupError> {
     if flags.expires.is_none() && flags.expires_in.is_none() {
         return Ok(());
     }
@@ -293,15 +283,19 @@ fn check_run_expiry(flags: &cli::RequestFlags, start_time: Option<&str>) -> Resu
     request::expiry_spec(flags.expires.clone(), expires_in)
         .and_then(|spec| expiry::resolve(&spec, signed_at))
         .map(|_| ())
-        .map_err(|e| {
-            SetupError::new(
-                SetupErrorKind::EveryRequest(e.kind),
-                format!(
-                    "{}; nothing was signed: every request without an expiry of its own would fail the same way",
-                    in_flag_terms(&e.message)
-                ),
-            )
-        })
+        .map_err(|e| refused_for_every_request("an expiry", flag_named(e)))
+}
+
+/// The setup error of [`check_run_flags`]: `error`'s message (naming its flag), its code, and why
+/// it stops the run.
+fn refused_for_every_request(what: &str, error: errors::ItemError) -> SetupError {
+    SetupError::new(
+        SetupErrorKind::EveryRequest(error.kind),
+        format!(
+            "{}; nothing was signed: every request without {what} of its own would fail the same way",
+            error.message
+        ),
+    )
 }
 
 /// An expiry message that names the request field (`expires_in: 'soon' is not a duration`) as the
@@ -320,12 +314,13 @@ fn in_flag_terms(message: &str) -> String {
     }
 }
 
-/// An expiry out of range, for a request made from the command line (`url`, `post`): with the flag
-/// in front (`--expires-in: lifetime 8d …`), as PowerShell's messages then name the parameter.
+/// An expiry error of a request made from the command line (`url`, `post`, a batch's flags):
+/// named as the flag (`--expires-in: lifetime 8d …`), as PowerShell's messages then name the
+/// parameter.
 fn flag_named(mut error: errors::ItemError) -> errors::ItemError {
     if matches!(
         error.kind,
-        ItemErrorKind::ExpiryTooFar | ItemErrorKind::ExpiryInPast
+        ItemErrorKind::ExpiryTooFar | ItemErrorKind::ExpiryInPast | ItemErrorKind::InvalidExpiry
     ) {
         error.message = in_flag_terms(&error.message);
     }
