@@ -109,7 +109,8 @@ pub struct Sinks<'a, W: Write> {
 /// the URL or the error record; for `url` the URL or an empty line with the error on
 /// `messages`; for `csv`/`tsv` a row after a header. Warnings that repeat on many URLs
 /// (expiring credentials, dot segments) reach `warn` once per [`WarningKey`], prefixed with
-/// the first line they apply to; each JSON result carries its own. Returns early only if reading the source or writing `out` fails.
+/// the first line they apply to; each JSON result carries its own. Returns early only if
+/// reading the source or writing `out` fails.
 ///
 /// This signs on the calling thread, one item at a time; `batch_workers::run` is the same
 /// contract with a signing thread per core.

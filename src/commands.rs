@@ -14,7 +14,7 @@ use crate::presign::Presigner;
 use crate::signer::Signer;
 use crate::{
     batch, batch_input, batch_workers, errors, expiry, inspect, multipart, output, post_policy,
-    request, session, shell_docs, url_target, usage_hints,
+    request, request_options, session, shell_docs, url_target, usage_hints,
 };
 
 /// Parses the command line and runs the command.
@@ -263,12 +263,9 @@ fn check_run_flags(flags: &cli::RequestFlags, start_time: Option<&str>) -> Resul
     if let Some(n) = flags
         .options
         .part_number
-        .filter(|n| !(1..=10_000).contains(n))
+        .filter(|n| !request_options::PART_NUMBERS.contains(n))
     {
-        let e = errors::ItemError::new(
-            ItemErrorKind::InvalidMultipart,
-            format!("part number {n} is out of range; S3 parts are numbered 1 to 10000"),
-        );
+        let e = request_options::part_number_out_of_range(n);
         return Err(named("--part-number", "a part number", e));
     }
     if flags.expires.is_none() && flags.expires_in.is_none() {

@@ -100,6 +100,17 @@ impl SignedExtras {
     }
 }
 
+/// The part numbers S3 takes (UploadPart: "a positive integer between 1 and 10,000").
+pub const PART_NUMBERS: std::ops::RangeInclusive<i64> = 1..=10_000;
+
+/// The error for a part number outside [`PART_NUMBERS`].
+pub fn part_number_out_of_range(n: i64) -> ItemError {
+    invalid(
+        ItemErrorKind::InvalidMultipart,
+        format!("part number {n} is out of range; S3 parts are numbered 1 to 10000"),
+    )
+}
+
 fn invalid(kind: ItemErrorKind, message: String) -> ItemError {
     ItemError::new(kind, message)
 }
@@ -262,9 +273,7 @@ impl Operation {
                 "part_number needs the upload_id of a multipart upload (s3presign multipart create makes one)".into(),
             ),
             (Some(""), _) => multipart("upload_id is empty".into()),
-            (Some(_), Some(n)) if !(1..=10_000).contains(&n) => multipart(format!(
-                "part number {n} is out of range; S3 parts are numbered 1 to 10000"
-            )),
+            (Some(_), Some(n)) if !PART_NUMBERS.contains(&n) => Err(part_number_out_of_range(n)),
             (Some(_), Some(_)) if verb == Verb::Put => Ok(Operation::UploadPart),
             (Some(_), Some(_)) => multipart(format!(
                 "a part is uploaded with PUT, but the verb is {}",
